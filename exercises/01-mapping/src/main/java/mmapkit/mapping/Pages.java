@@ -1,0 +1,6 @@
+package mmapkit.mapping;
+
+/** Placeholder. */
+public final class Pages {
+    private Pages() {}
+}
