@@ -68,6 +68,23 @@ public final class StubGenerator {
     private StubGenerator() {
     }
 
+    /** {@code write|check SOLUTION_MODULE EXERCISE_MODULE}; the ./course CLI offers the same. */
+    public static void main(String[] args) {
+        if (args.length != 3 || !(args[0].equals("write") || args[0].equals("check"))) {
+            System.err.println("usage: StubGenerator write|check SOLUTION_MODULE EXERCISE_MODULE");
+            System.exit(2);
+        }
+        Path solution = Path.of(args[1]);
+        Path exercise = Path.of(args[2]);
+        if (args[0].equals("write")) {
+            write(solution, exercise);
+            return;
+        }
+        List<Difference> differences = check(solution, exercise);
+        differences.forEach(System.out::println);
+        System.exit(differences.isEmpty() ? 0 : 1);
+    }
+
     /**
      * The files of the exercise module, by path relative to the module folder.
      *
