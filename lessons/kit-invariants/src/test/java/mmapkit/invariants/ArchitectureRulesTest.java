@@ -55,7 +55,8 @@ class ArchitectureRulesTest {
         KitLayout kit = KitLayout.ofBuild();
         return kit.modules().stream().flatMap(module -> Stream.of(
                 dynamicTest(module + ": classes", () -> Problems.assertNone(module + " classes", classProblems(kit, module))),
-                dynamicTest(module + ": poms", () -> Problems.assertNone(module + " poms", pomProblems(kit, module)))));
+                dynamicTest(module + ": poms", () -> Problems.assertNone(module + " poms",
+                        Stream.concat(pomProblems(kit, module).stream(), reactorOrderProblems(kit, module).stream()).toList()))));
     }
 
     /** The rules every class of a module's solution and exercise must follow. */
@@ -154,6 +155,25 @@ class ArchitectureRulesTest {
             }
         }
         return problems;
+    }
+
+    /**
+     * The kit invariants read what the reactor built, so the reactor must build every module
+     * before them: {@code lessons/kit-invariants/pom.xml} depends on each module's three
+     * artifacts with scope provided (which orders the reactor and keeps them off the class path).
+     * Without that, a clean build fails here and an incremental one checks stale classes.
+     */
+    static List<String> reactorOrderProblems(KitLayout kit, CourseModule module) {
+        Path pom = kit.root().resolve("lessons/kit-invariants/pom.xml");
+        List<String> provided = Files.isRegularFile(pom)
+                ? texts(parse(pom), "/project/dependencies/dependency[groupId='mmapkit'][scope='provided']/artifactId")
+                : List.of();
+        return Stream.of("solutions-", "exercises-", "lessons-")
+                .map(side -> side + module.folder())
+                .filter(artifact -> !provided.contains(artifact))
+                .map(artifact -> kit.relative(pom) + " lacks a dependency on " + artifact + " with scope provided:"
+                        + " add it, so that the reactor builds module " + module + " before checking it")
+                .toList();
     }
 
     private static Document parse(Path pom) {
@@ -333,6 +353,22 @@ class ArchitectureRulesTest {
                             + " the reference code of earlier modules (solutions-MM-name with MM < 02): remove the dependency",
                     "exercises/02-lazy-faulting/pom.xml has artifactId 'solutions-02-lazy-faulting': it must be"
                             + " 'exercises-02-lazy-faulting'");
+        }
+
+        @Test
+        void aModuleThatTheReactorMayBuildAfterTheChecks() {
+            KitLayout fixture = kit().file("lessons/kit-invariants/pom.xml", FixtureKit.pom("kit-invariants",
+                            "solutions-01-mapping", "exercises-01-mapping", "lessons-01-mapping")
+                    .replace("<version>${project.version}</version>", "<version>${project.version}</version><scope>provided</scope>"))
+                    .build();
+            assertThat(reactorOrderProblems(fixture, new CourseModule(MODULE_01))).isEmpty();
+            assertThat(reactorOrderProblems(fixture, new CourseModule(MODULE_02))).containsExactly(
+                    "lessons/kit-invariants/pom.xml lacks a dependency on solutions-02-lazy-faulting with scope provided:"
+                            + " add it, so that the reactor builds module 02-lazy-faulting before checking it",
+                    "lessons/kit-invariants/pom.xml lacks a dependency on exercises-02-lazy-faulting with scope provided:"
+                            + " add it, so that the reactor builds module 02-lazy-faulting before checking it",
+                    "lessons/kit-invariants/pom.xml lacks a dependency on lessons-02-lazy-faulting with scope provided:"
+                            + " add it, so that the reactor builds module 02-lazy-faulting before checking it");
         }
 
         @Test
