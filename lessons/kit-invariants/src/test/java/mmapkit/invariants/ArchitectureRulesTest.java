@@ -378,6 +378,9 @@ class ArchitectureRulesTest {
             fixture.delete("exercises/01-mapping/target");
             assertThatThrownBy(() -> classProblems(built, new CourseModule(MODULE_01)))
                     .hasMessage("exercises/01-mapping/target/classes does not exist: " + KitLayout.BUILD_THE_REACTOR);
+            fixture.delete("exercises/01-mapping");
+            assertThatThrownBy(() -> classProblems(built, new CourseModule(MODULE_01)))
+                    .hasMessage("exercises/01-mapping does not exist: generate it from solutions/01-mapping with the stub generator");
         }
     }
 }

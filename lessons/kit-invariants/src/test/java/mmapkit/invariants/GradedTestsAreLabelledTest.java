@@ -14,8 +14,8 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
 import mmapkit.course.Task;
 import mmapkit.course.stubs.StubGenerator;
 import org.junit.jupiter.api.DynamicTest;
@@ -33,6 +33,7 @@ import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,17 +92,15 @@ class GradedTestsAreLabelledTest {
     /** Test classes without a task, tasks without tests, malformed and shared task ids. */
     private static List<String> labelProblems(JavaClasses classes, CourseModule module) {
         List<String> problems = new ArrayList<>();
-        Set<JavaClass> labelledWithTests = new TreeSet<>((a, b) -> a.getName().compareTo(b.getName()));
-        for (JavaClass testClass : classes) {
-            if (!isTestClass(testClass)) {
-                continue;
-            }
+        Set<String> labelledWithTests = new TreeSet<>();
+        for (JavaClass testClass : classes.stream().filter(GradedTestsAreLabelledTest::isTestClass)
+                .sorted(Comparator.comparing(JavaClass::getName)).toList()) {
             Optional<JavaClass> labelled = labelledOrEnclosing(testClass);
             if (labelled.isEmpty()) {
                 problems.add(testClass.getName() + " has tests but no @Task: add @Task(id = \"" + module.number()
                         + ".T\", points = P, title = \"...\") to the class (a @Nested class may rely on its enclosing class's)");
             } else {
-                labelledWithTests.add(labelled.get());
+                labelledWithTests.add(labelled.get().getName());
             }
         }
         Map<String, List<String>> classesById = new TreeMap<>();
@@ -119,7 +118,7 @@ class GradedTestsAreLabelledTest {
             if (task.title().isBlank()) {
                 problems.add(where + " with a blank title: the title says in a few words what the learner builds");
             }
-            if (labelledWithTests.stream().noneMatch(labelled -> labelled.getName().equals(task.testClass()))) {
+            if (!labelledWithTests.contains(task.testClass())) {
                 problems.add(where + " but no test: a task without tests gives its points for nothing; add its tests");
             }
         }
@@ -160,7 +159,7 @@ class GradedTestsAreLabelledTest {
                         + " (a few AsciiDoc paragraphs that point the way without giving the answer)");
             }
         }
-        for (Path hint : files(kit.hint(module, "x").getParent(), ".adoc")) {
+        for (Path hint : files(kit.hints(module), ".adoc")) {
             String id = hint.getFileName().toString().replaceFirst("\\.adoc$", "");
             if (!taskIds.contains(id)) {
                 problems.add(kit.relative(hint) + " names no task of module " + module + " " + taskIds

@@ -69,7 +69,14 @@ record KitLayout(Path root) {
 
     /** The compiled toolkit code of one side of a module. */
     Path toolkitClasses(Side side, CourseModule module) {
-        return built(toolkit(side, module).resolve("target/classes"));
+        Path toolkit = toolkit(side, module);
+        if (!Files.isDirectory(toolkit)) {
+            throw new AssertionError(relative(toolkit) + " does not exist: " + switch (side) {
+                case SOLUTIONS -> "every module has its reference code there, with markers for the exercises";
+                case EXERCISES -> "generate it from solutions/" + module + " with the stub generator";
+            });
+        }
+        return built(toolkit.resolve("target/classes"));
     }
 
     /** {@code lessons/NN-name}: graded tests and hints. */
@@ -87,9 +94,14 @@ record KitLayout(Path root) {
         return built(lessons(module).resolve("target/test-classes"));
     }
 
+    /** The hints of a module's tasks, one {@code NN.T.adoc} each. */
+    Path hints(CourseModule module) {
+        return lessons(module).resolve("hints");
+    }
+
     /** The hint of a task: {@code lessons/NN-name/hints/NN.T.adoc}. */
     Path hint(CourseModule module, String taskId) {
-        return lessons(module).resolve("hints").resolve(taskId + ".adoc");
+        return hints(module).resolve(taskId + ".adoc");
     }
 
     /** The folder of the book's chapters, one {@code NN-*.adoc} per module. */
