@@ -1,0 +1,63 @@
+package mmapkit.course.cli;
+
+import mmapkit.course.grading.KitModule;
+import mmapkit.course.grading.ModuleResult;
+import mmapkit.course.grading.TaskResult;
+import mmapkit.course.grading.Target;
+import mmapkit.course.report.GradeReport;
+import mmapkit.course.report.TextReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** Runs one module's graded tests against the learner's code and explains every failure. */
+@Command(name = "check", description = "Run the graded tests of module NN against your exercises; explain each failure"
+        + " with the test's message and the task's hint.")
+final class CheckCommand implements Callable<Integer> {
+
+    @ParentCommand
+    CourseCli cli;
+
+    @Parameters(index = "0", paramLabel = "NN", description = "the module: its number (01) or folder (01-mapping)")
+    String moduleName;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TASK", description = "only this task, such as 01.3")
+    String task;
+
+    @Option(names = "--test-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "time one test may run (default: ${DEFAULT-VALUE})")
+    long testTimeoutSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = cli.spec.commandLine().getOut();
+        KitModule module = cli.module(moduleName);
+        if (testTimeoutSeconds <= 0) {
+            throw new IllegalArgumentException("--test-timeout " + testTimeoutSeconds + " must be a positive number of seconds");
+        }
+        long started = System.nanoTime();
+        ModuleResult result = cli.grader(Duration.ofSeconds(testTimeoutSeconds))
+                .grade(module, Target.EXERCISES.folder(), module.toolkitSources(Target.EXERCISES), Optional.ofNullable(task));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        out.print(TextReport.render(new GradeReport("exercises", List.of(result)), true));
+        for (TaskResult failed : result.tasks()) {
+            if (failed.status() == TaskResult.Status.FAILED && failed.hint() != null) {
+                out.println("Hint for " + failed.id() + " (" + failed.hint() + "):");
+                out.println(TextReportHint.plain(Files.readString(cli.root().resolve(failed.hint()))));
+            }
+        }
+        boolean allDone = result.problem() == null && result.tasks().stream()
+                .filter(t -> task == null || t.id().equals(task)).allMatch(TaskResult::done);
+        out.printf("%s in %.1f s%n", allDone ? "All done" : "Not done yet", millis / 1000.0);
+        return allDone ? 0 : 1;
+    }
+}

@@ -1,0 +1,62 @@
+package mmapkit.course.grading;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/** Turns what a failed test threw into a few lines a learner can act on. */
+final class Failures {
+
+    private static final int MAX_LINES = 25;
+
+    private Failures() {
+    }
+
+    /**
+     * An assertion's own message (the test's teaching text); for any other exception its type,
+     * message and the first frames in kit code, so the learner sees where their code threw.
+     */
+    static String describe(Throwable thrown) {
+        String text;
+        if (thrown instanceof AssertionError && thrown.getMessage() != null) {
+            text = thrown.getMessage().strip();
+        } else if (thrown instanceof TimeoutException) {
+            text = "timed out: " + thrown.getMessage() + " (an endless loop, or a wait that is never woken?)";
+        } else {
+            StringBuilder line = new StringBuilder(thrown.getClass().getName());
+            if (thrown.getMessage() != null) {
+                line.append(": ").append(thrown.getMessage());
+            }
+            for (String frame : kitFrames(thrown)) {
+                line.append("\n    at ").append(frame);
+            }
+            Throwable cause = thrown.getCause();
+            if (cause != null && cause != thrown) {
+                line.append("\ncaused by ").append(cause.getClass().getName());
+                if (cause.getMessage() != null) {
+                    line.append(": ").append(cause.getMessage());
+                }
+            }
+            text = line.toString();
+        }
+        String[] lines = text.split("\n");
+        if (lines.length > MAX_LINES) {
+            return String.join("\n", java.util.Arrays.copyOf(lines, MAX_LINES)) + "\n    ... (" + (lines.length - MAX_LINES) + " more lines)";
+        }
+        return text;
+    }
+
+    /** Up to three frames of the kit's own code (toolkit or test), where the learner should look. */
+    private static List<String> kitFrames(Throwable thrown) {
+        List<String> frames = new ArrayList<>();
+        for (StackTraceElement frame : thrown.getStackTrace()) {
+            if (frame.getClassName().startsWith("mmapkit.") && !frame.getClassName().startsWith("mmapkit.course.")) {
+                frames.add(frame.toString());
+                if (frames.size() == 3) {
+                    break;
+                }
+            }
+        }
+        return frames;
+    }
+}

@@ -1,0 +1,234 @@
+package mmapkit.course.grading;
+
+import mmapkit.course.Task;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherConfig;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Runs compiled graded tests on the JUnit Platform, in a class loader of their own, and
+ * collects what happened to each test under the task it belongs to.
+ *
+ * <p>Each test gets a timeout (Jupiter's default timeout, in a separate thread), so a test
+ * that never ends fails and the run goes on.
+ */
+final class GradedTestRun {
+
+    /** The results of one run, by task id, plus failures outside any test (a broken class). */
+    record Outcome(Map<String, TaskInfo> tasks, Map<String, List<TestResult>> resultsByTask, List<String> runFailures) {
+    }
+
+    private final Duration testTimeout;
+
+    GradedTestRun(Duration testTimeout) {
+        this.testTimeout = testTimeout;
+    }
+
+    /**
+     * @param testClasses the compiled graded tests
+     * @param classPath   the classes under test and those they use (earlier modules)
+     * @param onlyTask    run only this task's tests, when present
+     */
+    Outcome run(Path testClasses, List<Path> classPath, Optional<String> onlyTask) {
+        List<URL> urls = new ArrayList<>();
+        urls.add(url(testClasses));
+        classPath.forEach(path -> urls.add(url(path)));
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try (URLClassLoader loader = new URLClassLoader("graded-tests", urls.toArray(URL[]::new), GradedTestRun.class.getClassLoader())) {
+            thread.setContextClassLoader(loader);
+            List<Class<?>> topLevel = topLevelClasses(testClasses, loader);
+            Map<String, TaskInfo> tasks = TaskInfo.fromClasses(topLevel);
+            List<Class<?>> selected = topLevel.stream()
+                    .filter(type -> type.getAnnotation(Task.class) != null)
+                    .filter(type -> onlyTask.isEmpty() || type.getAnnotation(Task.class).id().equals(onlyTask.get()))
+                    .toList();
+            Map<String, List<TestResult>> results = new LinkedHashMap<>();
+            tasks.keySet().forEach(id -> results.put(id, new ArrayList<>()));
+            List<String> runFailures = new ArrayList<>();
+            if (!selected.isEmpty()) {
+                execute(selected, loader, results, runFailures);
+            }
+            return new Outcome(tasks, results, runFailures);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private void execute(List<Class<?>> selected, ClassLoader loader, Map<String, List<TestResult>> results, List<String> runFailures) {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selected.stream().map(DiscoverySelectors::selectClass).toList())
+                .configurationParameter("junit.jupiter.execution.timeout.default", testTimeout.toMillis() + " ms")
+                .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
+                .configurationParameter("junit.platform.output.capture.stdout", "false")
+                .build();
+        Launcher launcher = LauncherFactory.create(LauncherConfig.builder().build());
+        Collector collector = new Collector(loader, results, runFailures);
+        launcher.execute(request, collector);
+    }
+
+    /** Files each finished test under its task. */
+    private static final class Collector implements TestExecutionListener {
+        private final ClassLoader loader;
+        private final Map<String, List<TestResult>> results;
+        private final List<String> runFailures;
+        private TestPlan plan;
+
+        Collector(ClassLoader loader, Map<String, List<TestResult>> results, List<String> runFailures) {
+            this.loader = loader;
+            this.results = results;
+            this.runFailures = runFailures;
+        }
+
+        @Override
+        public void testPlanExecutionStarted(TestPlan testPlan) {
+            this.plan = testPlan;
+        }
+
+        @Override
+        public void executionSkipped(TestIdentifier identifier, String reason) {
+            if (identifier.isTest()) {
+                record(identifier, TestResult.Status.SKIPPED, reason);
+            } else {
+                // a skipped container skips its tests: count each as skipped with the container's reason
+                plan.getDescendants(identifier).stream().filter(TestIdentifier::isTest)
+                        .forEach(test -> record(test, TestResult.Status.SKIPPED, reason));
+            }
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
+            TestResult.Status status = switch (result.getStatus()) {
+                case SUCCESSFUL -> TestResult.Status.PASSED;
+                case ABORTED -> TestResult.Status.SKIPPED;
+                case FAILED -> TestResult.Status.FAILED;
+            };
+            String message = result.getThrowable().map(Failures::describe).orElse(null);
+            if (identifier.isTest()) {
+                record(identifier, status, message);
+            } else if (status == TestResult.Status.FAILED) {
+                // a class whose set-up failed: its task fails, with this message
+                Optional<Class<?>> testClass = classOf(identifier);
+                Task task = testClass.map(TaskInfo::taskOf).orElse(null);
+                if (task != null && results.containsKey(task.id())) {
+                    results.get(task.id()).add(new TestResult(topLevel(testClass.get()).getSimpleName(),
+                            path(identifier) + " (set-up of the class)", TestResult.Status.FAILED, message));
+                } else {
+                    runFailures.add(identifier.getDisplayName() + ": " + message);
+                }
+            }
+        }
+
+        private void record(TestIdentifier identifier, TestResult.Status status, String message) {
+            Optional<Class<?>> testClass = classOf(identifier);
+            Task task = testClass.map(TaskInfo::taskOf).orElse(null);
+            if (task == null || !results.containsKey(task.id())) {
+                runFailures.add(identifier.getDisplayName() + " belongs to no task");
+                return;
+            }
+            results.get(task.id()).add(new TestResult(topLevel(testClass.get()).getSimpleName(), path(identifier), status, message));
+        }
+
+        /** The display names from the top-level class down to the test, the class itself left out. */
+        private String path(TestIdentifier identifier) {
+            List<String> names = new ArrayList<>();
+            for (TestIdentifier node = identifier; node != null; node = plan.getParent(node).orElse(null)) {
+                if (node.getSource().filter(ClassSource.class::isInstance)
+                        .map(source -> ((ClassSource) source).getJavaClass().getEnclosingClass() == null).orElse(false)) {
+                    break;
+                }
+                if (node.getParentId().isEmpty()) {
+                    break;
+                }
+                names.add(node.getDisplayName());
+            }
+            Collections.reverse(names);
+            return String.join(" > ", names);
+        }
+
+        private Optional<Class<?>> classOf(TestIdentifier identifier) {
+            for (TestIdentifier node = identifier; node != null; node = plan.getParent(node).orElse(null)) {
+                Optional<TestSource> source = node.getSource();
+                if (source.isPresent() && source.get() instanceof MethodSource method) {
+                    return load(method.getClassName());
+                }
+                if (source.isPresent() && source.get() instanceof ClassSource type) {
+                    return load(type.getClassName());
+                }
+            }
+            return Optional.empty();
+        }
+
+        private Optional<Class<?>> load(String name) {
+            try {
+                return Optional.of(Class.forName(name, false, loader));
+            } catch (ClassNotFoundException | LinkageError e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    static Class<?> topLevel(Class<?> type) {
+        Class<?> outer = type;
+        while (outer.getEnclosingClass() != null) {
+            outer = outer.getEnclosingClass();
+        }
+        return outer;
+    }
+
+    private static List<Class<?>> topLevelClasses(Path testClasses, ClassLoader loader) throws IOException {
+        try (Stream<Path> walk = Files.walk(testClasses)) {
+            List<Class<?>> classes = new ArrayList<>();
+            for (Path file : walk.filter(path -> path.toString().endsWith(".class")).sorted().toList()) {
+                String relative = testClasses.relativize(file).toString();
+                if (relative.contains("$") || relative.equals("module-info.class") || relative.endsWith("package-info.class")) {
+                    continue;
+                }
+                String name = relative.substring(0, relative.length() - ".class".length()).replace(file.getFileSystem().getSeparator(), ".");
+                try {
+                    classes.add(Class.forName(name, false, loader));
+                } catch (ClassNotFoundException | LinkageError e) {
+                    throw new IllegalStateException("cannot load the graded test class " + name + ": " + e, e);
+                }
+            }
+            return classes;
+        }
+    }
+
+    private static URL url(Path path) {
+        try {
+            return path.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(path + " is no class path entry", e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package mmapkit.course.grading;
+
+import mmapkit.course.grading.ModuleResult.Problem;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Grades one module: compiles the code under test (the learner's exercises, the reference
+ * solutions, or any folder with the same packages), compiles the module's graded tests against
+ * it, runs them and sums the points per task.
+ *
+ * <p>Earlier modules are always given as their reference code, compiled from
+ * {@code solutions/MM}. A compile error, or a run in which no graded test executed, is a
+ * {@link Problem} with the reason, and the module earns nothing: grading never reports an
+ * empty success.
+ */
+public final class Grader {
+
+    /** How long one graded test may run before it fails as timed out. */
+    public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final SourceCompiler compiler;
+    private final GradedTestRun run;
+
+    /**
+     * @param cache       where compiled classes are kept between runs (the CLI uses {@code .course/build})
+     * @param testTimeout how long one test may run
+     */
+    public Grader(Path kitRoot, Path cache, Duration testTimeout) {
+        this.compiler = new SourceCompiler(cache, kitRoot.toAbsolutePath().normalize());
+        this.run = new GradedTestRun(testTimeout);
+    }
+
+    /** Grades a module against the exercises or solutions of this kit. */
+    public ModuleResult grade(KitModule module, Target target) {
+        return grade(module, target.folder(), module.toolkitSources(target), Optional.empty());
+    }
+
+    /**
+     * Grades a module against the toolkit sources in {@code toolkitSources}.
+     *
+     * @param targetName what the report calls the code under test
+     * @param onlyTask   grade only this task (the others are reported as not run)
+     */
+    public ModuleResult grade(KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask) {
+        Map<String, TaskInfo> declared = TaskInfo.fromSources(module.gradedTestSources());
+        onlyTask.ifPresent(id -> {
+            if (!declared.containsKey(id)) {
+                throw new IllegalArgumentException("task '" + id + "' is not a task of module " + module + ": its tasks are "
+                        + declared.keySet());
+            }
+        });
+        if (declared.isEmpty()) {
+            return failed(module, targetName, declared, Problem.Kind.NO_TEST_RAN, module.relative(module.gradedTestSources())
+                    + " declares no @Task test class: there is nothing to grade");
+        }
+
+        List<Path> earlier = new ArrayList<>();
+        for (KitModule previous : module.earlier()) {
+            Path sources = previous.toolkitSources(Target.SOLUTIONS);
+            SourceCompiler.Compiled compiled = compiler.compile("solutions-" + previous.folder(), sources, earlier);
+            if (!compiled.succeeded()) {
+                return failed(module, targetName, declared, Problem.Kind.COMPILE_ERROR, "the reference code of module "
+                        + previous + ", which module " + module + " builds on, does not compile:\n" + compiled.errors());
+            }
+            earlier.add(compiled.classes());
+        }
+
+        if (!Files.isDirectory(toolkitSources)) {
+            return failed(module, targetName, declared, Problem.Kind.COMPILE_ERROR, module.relative(toolkitSources)
+                    + " does not exist: there is no code to grade");
+        }
+        SourceCompiler.Compiled toolkit = compiler.compile(targetName.replace('/', '_') + "-" + module.folder(), toolkitSources, earlier);
+        if (!toolkit.succeeded()) {
+            return failed(module, targetName, declared, Problem.Kind.COMPILE_ERROR, "the code in " + module.relative(toolkitSources)
+                    + " does not compile:\n" + toolkit.errors());
+        }
+        List<Path> underTest = new ArrayList<>();
+        underTest.add(toolkit.classes());
+        underTest.addAll(earlier);
+
+        SourceCompiler.Compiled tests = compiler.compile("lessons-" + module.folder() + "-for-" + toolkit.classes().getFileName(),
+                module.gradedTestSources(), underTest);
+        if (!tests.succeeded()) {
+            return failed(module, targetName, declared, Problem.Kind.TESTS_DO_NOT_COMPILE, "the graded tests of module " + module
+                    + " do not compile against " + module.relative(toolkitSources)
+                    + ": did a public class or method signature change? Keep the signatures the exercise gives.\n" + tests.errors());
+        }
+
+        GradedTestRun.Outcome outcome = run.run(tests.classes(), underTest, onlyTask);
+        List<TaskResult> tasks = new ArrayList<>();
+        for (TaskInfo task : outcome.tasks().values()) {
+            tasks.add(TaskResult.of(task.id(), task.title(), task.points(), hint(module, task.id()),
+                    outcome.resultsByTask().getOrDefault(task.id(), List.of())));
+        }
+        Problem problem = null;
+        if (!outcome.runFailures().isEmpty()) {
+            problem = new Problem(Problem.Kind.RUN_FAILED, String.join("\n", outcome.runFailures()));
+        } else if (tasks.stream().allMatch(task -> task.tests().isEmpty())) {
+            problem = new Problem(Problem.Kind.NO_TEST_RAN, "no graded test of module " + module + " ran"
+                    + onlyTask.map(id -> " for task " + id).orElse("") + ": nothing was graded");
+        }
+        return new ModuleResult(module.folder(), targetName, tasks, problem);
+    }
+
+    private static ModuleResult failed(KitModule module, String target, Map<String, TaskInfo> declared, Problem.Kind kind, String message) {
+        List<TaskResult> tasks = declared.values().stream()
+                .map(task -> TaskResult.of(task.id(), task.title(), task.points(), hint(module, task.id()), List.of()))
+                .toList();
+        return new ModuleResult(module.folder(), target, tasks, new Problem(kind, message));
+    }
+
+    private static String hint(KitModule module, String taskId) {
+        Path hint = module.hint(taskId);
+        return Files.isRegularFile(hint) ? module.relative(hint) : null;
+    }
+}
