@@ -61,7 +61,7 @@ final class GradedTestRun {
         classPath.forEach(path -> urls.add(url(path)));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        try (URLClassLoader loader = new URLClassLoader("graded-tests", urls.toArray(URL[]::new), GradedTestRun.class.getClassLoader())) {
+        try (URLClassLoader loader = new GradedCodeLoader(urls.toArray(URL[]::new), GradedTestRun.class.getClassLoader())) {
             thread.setContextClassLoader(loader);
             List<Class<?>> topLevel = topLevelClasses(testClasses, loader);
             Map<String, TaskInfo> tasks = TaskInfo.fromClasses(topLevel);
@@ -194,6 +194,44 @@ final class GradedTestRun {
             } catch (ClassNotFoundException | LinkageError e) {
                 return Optional.empty();
             }
+        }
+    }
+
+    /**
+     * Loads the kit's own classes (toolkit and graded tests) from the graded class path only,
+     * everything else (JUnit, AssertJ, the course tools) from the grader's loader, so that the
+     * tests see exactly the code under test, whatever else the grader's JVM has loaded.
+     */
+    private static final class GradedCodeLoader extends URLClassLoader {
+        static {
+            registerAsParallelCapable();
+        }
+
+        GradedCodeLoader(URL[] urls, ClassLoader parent) {
+            super("graded-code", urls, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!HostClassPath.isGradedCode(name)) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> loaded = findLoadedClass(name);
+                if (loaded == null) {
+                    loaded = findClass(name);
+                }
+                if (resolve) {
+                    resolveClass(loaded);
+                }
+                return loaded;
+            }
+        }
+
+        @Override
+        public URL getResource(String name) {
+            URL own = findResource(name);
+            return own != null ? own : super.getResource(name);
         }
     }
 

@@ -96,7 +96,7 @@ final class SourceCompiler {
             throw new IllegalStateException("this Java runtime has no compiler: run the course tools on a JDK 25, not a JRE");
         }
         List<String> path = new ArrayList<>(classPath.stream().map(Path::toString).toList());
-        path.add(System.getProperty("java.class.path"));
+        path.addAll(HostClassPath.libraries());
         List<String> options = List.of("-d", output.toString(), "-cp", String.join(File.pathSeparator, path),
                 "-encoding", "UTF-8", "-g", "-parameters", "-proc:none", "-implicit:none", "-nowarn", "-XDsuppressNotes");
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
@@ -153,7 +153,7 @@ final class SourceCompiler {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(Runtime.version().toString().getBytes(StandardCharsets.UTF_8));
-            digest.update(System.getProperty("java.class.path", "").getBytes(StandardCharsets.UTF_8));
+            digest.update(String.join(File.pathSeparator, HostClassPath.libraries()).getBytes(StandardCharsets.UTF_8));
             for (Path entry : classPath) {
                 digest.update(entry.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
             }
