@@ -1,0 +1,46 @@
+package mmapkit.mapping.proc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The memory sizes of a process from {@code /proc/PID/status}, in bytes.
+ *
+ * <p>{@code VmSize} is the address space the process has mapped; {@code VmRSS} the part that is
+ * in RAM now (resident). Mapping a 1 GiB file adds 1 GiB to VmSize at once, and to VmRSS only
+ * as its pages are touched. VmRSS is the sum of the other three.
+ *
+ * @param vmSize   {@code VmSize}: the total virtual size
+ * @param vmRss    {@code VmRSS}: resident pages
+ * @param rssAnon  {@code RssAnon}: resident anonymous pages (heap, stacks, private copies)
+ * @param rssFile  {@code RssFile}: resident pages of mapped files
+ * @param rssShmem {@code RssShmem}: resident shared memory (shmem, tmpfs, shared anonymous)
+ */
+public record ProcStatus(long vmSize, long vmRss, long rssAnon, long rssFile, long rssShmem) {
+
+    /** Where the running process's status is. */
+    public static final Path SELF = Path.of("/proc/self/status");
+
+    /**
+     * Parses the text of a status file.
+     *
+     * @throws IllegalArgumentException when one of the five fields is missing or is not a size
+     */
+    public static ProcStatus parse(String text) {
+        throw new UnsupportedOperationException("TODO 01.2: read VmSize, VmRSS, RssAnon, RssFile and RssShmem (see hint 01.2)");
+    }
+
+
+    /** The running process's sizes now ({@code /proc/self/status}). */
+    public static ProcStatus current() {
+        try {
+            return parse(Files.readString(SELF));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SELF, e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package mmapkit.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import mmapkit.course.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+@Task(id = "01.3", points = 15, title = "Map a file read-only, shared or private")
+class MapModesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readOnlyMapsTheFileAsItIs() throws Exception {
+        Path file = TestFiles.patterned(dir, "data.bin", 3 * 4096);
+        try (MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, 0, 3 * 4096)) {
+            MemorySegment segment = mapping.segment();
+            assertThat(segment.byteSize()).as("the segment should be exactly the length asked for").isEqualTo(3 * 4096);
+            for (long i : new long[] {0, 1, 4095, 4096, 3 * 4096 - 1}) {
+                assertThat(segment.get(ValueLayout.JAVA_BYTE, i)).as("byte %d of the mapping is byte %d of the file", i, i)
+                        .isEqualTo(TestFiles.patternAt(i));
+            }
+            assertThat(mapping.mode()).isEqualTo(MapMode.READ_ONLY);
+            assertThat(KernelView.areaAt(mapping.address())).as("/proc/self/maps at the mapping's address")
+                    .hasValueSatisfying(area -> assertThat(area.permissions()).as("a READ_ONLY mapping is r--s").isEqualTo("r--s"));
+        }
+    }
+
+    @Test
+    void writingThroughAReadOnlyMappingIsRefused() throws Exception {
+        Path file = TestFiles.patterned(dir, "data.bin", 4096);
+        try (MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, 0, 4096)) {
+            MemorySegment segment = mapping.segment();
+            assertThatThrownBy(() -> segment.set(ValueLayout.JAVA_BYTE, 10, (byte) 1))
+                    .as("a store through a READ_ONLY mapping: the JDK refuses it before the CPU could fault")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-only");
+        }
+        assertThat(Files.readAllBytes(file)[10]).as("the file is unchanged").isEqualTo(TestFiles.patternAt(10));
+    }
+
+    @Test
+    void aStoreThroughASharedMappingIsSeenByReadAtOnce() throws Exception {
+        Path file = TestFiles.patterned(dir, "data.bin", 2 * 4096);
+        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 2 * 4096)) {
+            mapping.segment().set(ValueLayout.JAVA_BYTE, 5000, (byte) 99);
+            assertThat(TestFiles.readAt(file, 5000, 1)[0])
+                    .as("read() should see a SHARED store at once, before force() or close(): both use the same page-cache page")
+                    .isEqualTo((byte) 99);
+            assertThat(KernelView.areaAt(mapping.address())).hasValueSatisfying(area -> assertThat(area.permissions())
+                    .as("a SHARED mapping is rw-s").isEqualTo("rw-s"));
+        }
+    }
+
+    @Test
+    void aStoreThroughAPrivateMappingNeverReachesTheFile() throws Exception {
+        Path file = TestFiles.patterned(dir, "data.bin", 2 * 4096);
+        try (MappedFile mapping = MappedFile.map(file, MapMode.PRIVATE, 0, 2 * 4096)) {
+            MemorySegment segment = mapping.segment();
+            segment.set(ValueLayout.JAVA_BYTE, 5000, (byte) 99);
+            assertThat(segment.get(ValueLayout.JAVA_BYTE, 5000)).as("the PRIVATE mapping sees its own store").isEqualTo((byte) 99);
+            assertThat(TestFiles.readAt(file, 5000, 1)[0]).as("read() must not see a PRIVATE store: it went to a private copy")
+                    .isEqualTo(TestFiles.patternAt(5000));
+            mapping.force();
+            assertThat(KernelView.areaAt(mapping.address())).hasValueSatisfying(area -> assertThat(area.permissions())
+                    .as("a PRIVATE mapping is rw-p").isEqualTo("rw-p"));
+        }
+        assertThat(TestFiles.readAt(file, 5000, 1)[0]).as("nor after force() and close()").isEqualTo(TestFiles.patternAt(5000));
+    }
+
+    @Test
+    void mappingPastTheEndOfAFileOpenedReadOnlyIsRefused() throws Exception {
+        Path file = TestFiles.patterned(dir, "data.bin", 4096);
+        for (MapMode mode : new MapMode[] {MapMode.READ_ONLY, MapMode.PRIVATE}) {
+            assertThatThrownBy(() -> MappedFile.map(file, mode, 0, 8192))
+                    .as("%s [0, 8192) of a 4096-byte file: the file is opened read-only and cannot be extended", mode)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("8192").hasMessageContaining("past the end");
+            assertThat(Files.size(file)).as("a refused %s map must leave the file as it was", mode).isEqualTo(4096);
+        }
+    }
+
+    @Test
+    void aSharedMappingPastTheEndExtendsTheFileAsJavaDoes() throws Exception {
+        Path file = TestFiles.patterned(dir, "data.bin", 100);
+        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 8192)) {
+            assertThat(Files.size(file)).as("FileChannel.map extends a file opened read-write to the end of the region")
+                    .isEqualTo(8192);
+            assertThat(mapping.segment().get(ValueLayout.JAVA_BYTE, 8000)).as("the extension reads zero").isZero();
+        }
+    }
+
+    @Test
+    void badArgumentsAreRefusedAndTheFileIsLeftAlone() throws Exception {
+        Path file = TestFiles.patterned(dir, "data.bin", 4096);
+        assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("length 0 must be positive");
+        assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, 0, -4096)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("length -4096 must be positive");
+        assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, -1, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("offset -1 must not be negative");
+        Path missing = dir.resolve("missing.bin");
+        assertThatThrownBy(() -> MappedFile.map(missing, MapMode.SHARED, 0, 4096))
+                .as("mapping a file that does not exist").isInstanceOf(NoSuchFileException.class);
+        assertThat(missing).as("a refused map must not create the file").doesNotExist();
+        assertThat(Files.size(file)).isEqualTo(4096);
+    }
+}

@@ -1,0 +1,157 @@
+package mmapkit.mapping;
+
+import mmapkit.mapping.natives.MemoryMapCalls;
+import mmapkit.mapping.natives.NativeCallException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Memory mapped by calling {@code mmap} directly, unmapped by {@code munmap} exactly once.
+ *
+ * <p>The bare calls in {@link MemoryMapCalls} return an address; touching it after
+ * {@code munmap} would crash the JVM. A {@code RawMapping} checks the arguments before the call
+ * (so the message can say which one is wrong and why), hands out its memory only as a segment
+ * of its own {@link Arena}, and on {@link #close()} closes that arena first (every later access
+ * throws {@link IllegalStateException}) and only then unmaps. Errors the kernel reports become
+ * a {@link NativeCallException} with the call, the errno and its meaning.
+ *
+ * <p>With {@link MemoryMapCalls#PROT_NONE} the memory is reserved but any access crashes the
+ * JVM (SIGSEGV): use such a mapping only for its address range.
+ */
+public final class RawMapping implements AutoCloseable {
+
+    private final long address;
+    private final long length;
+    private final int prot;
+    private final int flags;
+    private final Arena arena;
+    private boolean closed;
+
+    private RawMapping(long address, long length, int prot, int flags, Arena arena) {
+        this.address = address;
+        this.length = length;
+        this.prot = prot;
+        this.flags = flags;
+        this.arena = arena;
+    }
+
+    /**
+     * Anonymous, zero-filled memory: {@code mmap(NULL, length, prot, flags | MAP_ANONYMOUS, -1, 0)}.
+     *
+     * @param flags {@link MemoryMapCalls#MAP_PRIVATE} or {@link MemoryMapCalls#MAP_SHARED} (shared with
+     *              child processes), possibly with {@code MAP_POPULATE}, {@code MAP_NORESERVE}, ...
+     */
+    public static RawMapping anonymous(long length, int prot, int flags) {
+        return map(length, prot, flags | MemoryMapCalls.MAP_ANONYMOUS, -1, 0);
+    }
+
+    /**
+     * {@code mmap(NULL, length, prot, flags, fd, offset)}; the kernel chooses the address. The
+     * descriptor may be closed afterwards: that does not unmap.
+     *
+     * @param length bytes, at least 1; the kernel rounds it up to whole pages
+     * @param flags  exactly one of MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE, plus others but
+     *               not {@code MAP_FIXED} (which would silently replace whatever is mapped there)
+     * @param offset a multiple of the page size
+     * @throws IllegalArgumentException for arguments the kernel would refuse, checked before the call
+     * @throws NativeCallException      when the kernel refuses the call
+     */
+    public static RawMapping map(long length, int prot, int flags, int fd, long offset) {
+        // SOLUTION-BEGIN 01.8
+        Arguments.positive("length", length);
+        Arguments.notNegative("offset", offset);
+        if (!Pages.isAligned(offset)) {
+            throw new IllegalArgumentException("offset " + offset + " is not a multiple of the page size " + Pages.size());
+        }
+        int type = flags & MemoryMapCalls.MAP_TYPE;
+        if (type != MemoryMapCalls.MAP_SHARED && type != MemoryMapCalls.MAP_PRIVATE
+                && type != MemoryMapCalls.MAP_SHARED_VALIDATE) {
+            throw new IllegalArgumentException("flags " + MemoryMapCalls.flagNames(flags)
+                    + " must include exactly one of MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE");
+        }
+        if ((flags & MemoryMapCalls.MAP_FIXED) != 0) {
+            throw new IllegalArgumentException("flags " + MemoryMapCalls.flagNames(flags)
+                    + " must not include MAP_FIXED: it would silently replace whatever is mapped at the address");
+        }
+        long address = MemoryMapCalls.mmap(0, length, prot, flags, fd, offset);
+        return new RawMapping(address, length, prot, flags, Arena.ofShared());
+        // SOLUTION-STUB
+        // throw new UnsupportedOperationException("TODO 01.8: check the arguments, then call mmap (see hint 01.8)");
+        // SOLUTION-END
+    }
+
+    /**
+     * The mapped memory, {@link #length()} bytes; unusable after {@link #close()}.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    @SuppressWarnings("restricted")
+    public MemorySegment segment() {
+        checkOpen();
+        // SOLUTION-BEGIN 01.8
+        return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
+        // SOLUTION-STUB
+        // throw new UnsupportedOperationException("TODO 01.8: give the memory out as a segment of this mapping's arena (see hint 01.8)");
+        // SOLUTION-END
+    }
+
+    /** The address the kernel chose (page-aligned). */
+    public long address() {
+        checkOpen();
+        return address;
+    }
+
+    /** The length asked for (the kernel maps it rounded up to whole pages). */
+    public long length() {
+        return length;
+    }
+
+    /** The protection given to mmap. */
+    public int prot() {
+        return prot;
+    }
+
+    /** The flags given to mmap. */
+    public int flags() {
+        return flags;
+    }
+
+    /** Whether the memory is still mapped. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * Makes every segment of this mapping unusable, then calls {@code munmap}: once, however often
+     * this is called.
+     *
+     * @throws NativeCallException when munmap fails (the mapping counts as closed anyway)
+     */
+    @Override
+    public void close() {
+        // SOLUTION-BEGIN 01.8
+        if (closed) {
+            return;
+        }
+        closed = true;
+        arena.close();
+        MemoryMapCalls.munmap(address, length);
+        // SOLUTION-STUB
+        // // TODO 01.8: unmap exactly once, after making the segments unusable (see hint 01.8)
+        // SOLUTION-END
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("raw mapping at 0x" + Long.toHexString(address) + " of " + length
+                    + " bytes is closed: map again");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RawMapping[0x" + Long.toHexString(address) + ", " + length + " bytes, " + MemoryMapCalls.protNames(prot)
+                + ", " + MemoryMapCalls.flagNames(flags) + (closed ? ", closed]" : "]");
+    }
+}
