@@ -25,6 +25,9 @@ import java.util.concurrent.Callable;
         + " with the test's message and the task's hint.")
 final class CheckCommand implements Callable<Integer> {
 
+    /** Failed tests listed per task when a whole module is checked; one task lists all of them. */
+    private static final int FAILURES_SHOWN = 2;
+
     @ParentCommand
     CourseCli cli;
 
@@ -48,16 +51,18 @@ final class CheckCommand implements Callable<Integer> {
         ModuleResult result = cli.grader(Duration.ofSeconds(testTimeoutSeconds))
                 .grade(module, Target.EXERCISES.folder(), module.toolkitSources(Target.EXERCISES), Optional.ofNullable(task));
         long millis = (System.nanoTime() - started) / 1_000_000;
-        out.print(TextReport.render(new GradeReport("exercises", List.of(result)), true));
-        for (TaskResult failed : result.tasks()) {
-            if (failed.status() == TaskResult.Status.FAILED && failed.hint() != null) {
-                out.println("Hint for " + failed.id() + " (" + failed.hint() + "):");
-                out.println(TextReportHint.plain(Files.readString(cli.root().resolve(failed.hint()))));
-            }
+        out.print(TextReport.render(new GradeReport("exercises", List.of(result)), task == null ? FAILURES_SHOWN : Integer.MAX_VALUE));
+        // the hint of the first task still to do: the one to work on now
+        TaskResult next = result.problem() == null ? result.nextTask() : null;
+        if (next != null && next.status() == TaskResult.Status.FAILED && next.hint() != null) {
+            out.println("Hint for " + next.id() + " (" + next.hint() + "):");
+            out.println(TextReportHint.plain(Files.readString(cli.root().resolve(next.hint()))));
         }
         boolean allDone = result.problem() == null && result.tasks().stream()
                 .filter(t -> task == null || t.id().equals(task)).allMatch(TaskResult::done);
-        out.printf("%s in %.1f s%n", allDone ? "All done" : "Not done yet", millis / 1000.0);
+        String verdict = task == null ? (allDone ? "Module " + module + " is done" : "Module " + module + " is not done yet")
+                : (allDone ? "Task " + task + " is done" : "Task " + task + " is not done yet");
+        out.printf("%s (graded in %.1f s)%n", verdict, millis / 1000.0);
         return allDone ? 0 : 1;
     }
 }

@@ -53,7 +53,7 @@ final class StatusCommand implements Callable<Integer> {
             TaskResult next = result.nextTask();
             KitModule module = KitModule.named(cli.root(), result.module());
             out.println("Next: exercise " + next.id() + ", " + next.title() + " (" + next.points() + " points).");
-            out.println("  read:  the book, chapter " + module.number() + ", section \"Exercise " + next.id() + "\" (./course book builds it)");
+            out.println("  read:  the book, chapter " + Integer.parseInt(module.number()) + ", section \"Exercise " + next.id() + "\" (./course book builds it)");
             out.println("  write: exercises/" + module.folder() + "/src/main/java (look for TODO " + next.id() + ")");
             out.println("  check: ./course check " + module.number() + " " + next.id());
             if (next.hint() != null) {

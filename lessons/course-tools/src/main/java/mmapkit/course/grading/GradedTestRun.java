@@ -91,6 +91,8 @@ final class GradedTestRun {
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                 .configurationParameter("junit.platform.output.capture.stdout", "false")
                 .build();
+        // AssertJ quotes the stack trace of an unexpected exception; a few frames are enough to find the line
+        org.assertj.core.api.Assertions.setMaxStackTraceElementsDisplayed(3);
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder().build());
         Collector collector = new Collector(loader, results, runFailures);
         launcher.execute(request, collector);
