@@ -2,6 +2,7 @@ package mmapkit.invariants;
 
 import static mmapkit.invariants.FixtureKit.MODULE_01;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import mmapkit.course.grading.Grader;
@@ -11,7 +12,7 @@ import mmapkit.course.grading.Target;
 import mmapkit.course.grading.TaskResult;
 import mmapkit.course.grading.TestResult;
 import mmapkit.course.stubs.StubGenerator;
-import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -40,21 +41,36 @@ class GradedTestsDecideTest {
 
     private static final Duration TEST_TIMEOUT = Duration.ofSeconds(120);
 
+    /**
+     * Per module: exercises/ is generated; then, per task, a verdict on the solution and one on
+     * the stubs (the module is graded once for each, when its container runs).
+     */
     @TestFactory
-    Stream<DynamicTest> everyGradedTestOfTheKitDecides() {
+    Stream<DynamicContainer> everyGradedTestOfTheKitDecides() {
         KitLayout kit = KitLayout.ofBuild();
         Path cache = kit.root().resolve("lessons/kit-invariants/target/grading-cache");
         Grader grader = new Grader(kit.root(), cache, TEST_TIMEOUT);
-        return kit.modules().stream().flatMap(module -> {
+        return kit.modules().stream().map(module -> {
             KitModule kitModule = new KitModule(kit.root(), module.folder());
-            return Stream.of(
-                    dynamicTest(module + ": exercises/ is what the stub generator makes",
+            return dynamicContainer(module.folder(), Stream.of(
+                    dynamicTest("exercises/ is what the stub generator makes",
                             () -> Problems.assertNone("exercises/" + module, generatedProblems(kit, module))),
-                    dynamicTest(module + ": every graded test passes on solutions/",
-                            () -> Problems.assertNone("solutions/" + module, solutionProblems(grader.grade(kitModule, Target.SOLUTIONS)))),
-                    dynamicTest(module + ": every graded test fails on the generated stubs",
-                            () -> Problems.assertNone("the stubs of " + module, stubProblems(grader, kitModule,
-                                    kit.root().resolve("lessons/kit-invariants/target/fresh-stubs")))));
+                    dynamicContainer("every graded test passes on solutions/", Stream.of(kitModule).flatMap(graded -> {
+                        ModuleResult solutions = grader.grade(graded, Target.SOLUTIONS);
+                        return Stream.concat(
+                                Stream.of(dynamicTest("the module can be graded", () -> Problems.assertNone(
+                                        "solutions/" + module, moduleProblems(solutions)))),
+                                solutions.tasks().stream().map(task -> dynamicTest(task.id() + " " + task.title(),
+                                        () -> Problems.assertNone("task " + task.id() + " on solutions/" + module, solutionProblems(task)))));
+                    })),
+                    dynamicContainer("every graded test fails on the fresh stubs", Stream.of(kitModule).flatMap(graded -> {
+                        ModuleResult stubs = gradeFreshStubs(grader, graded, kit.root().resolve("lessons/kit-invariants/target/fresh-stubs"));
+                        return Stream.concat(
+                                Stream.of(dynamicTest("the stubs compile and can be graded", () -> Problems.assertNone(
+                                        "the stubs of " + module, stubModuleProblems(stubs)))),
+                                stubs.tasks().stream().map(task -> dynamicTest(task.id() + " " + task.title(),
+                                        () -> Problems.assertNone("task " + task.id() + " on the stubs of " + module, stubProblems(task)))));
+                    }))));
         });
     }
 
@@ -66,29 +82,38 @@ class GradedTestsDecideTest {
                 .toList();
     }
 
-    /** What keeps the reference solution from full points. */
-    static List<String> solutionProblems(ModuleResult solutions) {
+    /** Why a module could not be graded at all. */
+    static List<String> moduleProblems(ModuleResult result) {
+        return result.problem() == null ? List.of() : List.of(result.problem().kind() + ": " + result.problem().message());
+    }
+
+    /** Every test of a task that does not pass on the reference solution. */
+    static List<String> solutionProblems(TaskResult task) {
         List<String> problems = new ArrayList<>();
-        if (solutions.problem() != null) {
-            problems.add(solutions.problem().kind() + ": " + solutions.problem().message());
-            return problems;
+        if (task.tests().isEmpty()) {
+            problems.add("task " + task.id() + " ran no test on the reference solution");
         }
-        for (TaskResult task : solutions.tasks()) {
-            for (TestResult test : task.tests()) {
-                if (test.failed()) {
-                    problems.add("task " + task.id() + ": " + test.testClass() + " > " + test.name()
-                            + " fails on the reference solution: fix the solution or the test\n" + test.message());
-                }
-            }
-            if (task.tests().isEmpty()) {
-                problems.add("task " + task.id() + " ran no test on the reference solution");
+        for (TestResult test : task.tests()) {
+            if (!test.passed()) {
+                problems.add("task " + task.id() + ": " + test.testClass() + " > " + test.name() + " "
+                        + (test.failed() ? "fails" : "is skipped") + " on the reference solution: fix the solution or the test\n"
+                        + test.message());
             }
         }
         return problems;
     }
 
-    /** Every graded test the freshly generated stubs do not fail. */
-    static List<String> stubProblems(Grader grader, KitModule module, Path scratch) {
+    /** What keeps the reference solution from full points, over all tasks. */
+    static List<String> solutionProblems(ModuleResult solutions) {
+        List<String> problems = new ArrayList<>(moduleProblems(solutions));
+        if (problems.isEmpty()) {
+            solutions.tasks().forEach(task -> problems.addAll(solutionProblems(task)));
+        }
+        return problems;
+    }
+
+    /** Grades stubs freshly generated from the solution into {@code scratch}. */
+    static ModuleResult gradeFreshStubs(Grader grader, KitModule module, Path scratch) {
         Path stubs = scratch.resolve(module.folder());
         try {
             deleteTree(stubs);
@@ -96,28 +121,42 @@ class GradedTestsDecideTest {
             throw new UncheckedIOException(e);
         }
         StubGenerator.write(module.root().resolve("solutions").resolve(module.folder()), stubs);
-        ModuleResult result = grader.grade(module, "fresh-stubs", stubs.resolve("src/main/java"), Optional.empty());
+        return grader.grade(module, "fresh-stubs", stubs.resolve("src/main/java"), Optional.empty());
+    }
+
+    static List<String> stubModuleProblems(ModuleResult stubs) {
+        if (stubs.problem() != null) {
+            return List.of("the stubs cannot be graded (" + stubs.problem().kind() + "): the generated starter code must"
+                    + " compile and run the graded tests\n" + stubs.problem().message());
+        }
+        return stubs.earned() == 0 ? List.of() : List.of("the untouched stubs earn " + stubs.earned() + " points; they must earn 0");
+    }
+
+    /** Every test of a task that the untouched stub does not fail. */
+    static List<String> stubProblems(TaskResult task) {
+        List<String> problems = new ArrayList<>();
+        if (task.tests().isEmpty()) {
+            problems.add("task " + task.id() + " ran no test on the stubs");
+        }
+        for (TestResult test : task.tests()) {
+            if (test.passed()) {
+                problems.add("task " + task.id() + ": " + test.testClass() + " > " + test.name() + " passes on the"
+                        + " untouched stub, so it asserts nothing the exercise asks for: make it check what the"
+                        + " learner writes (or move the code it needs into the task's SOLUTION region)");
+            }
+        }
+        return problems;
+    }
+
+    /** Every graded test the freshly generated stubs do not fail, over all tasks. */
+    static List<String> stubProblems(Grader grader, KitModule module, Path scratch) {
+        ModuleResult result = gradeFreshStubs(grader, module, scratch);
         List<String> problems = new ArrayList<>();
         if (result.problem() != null) {
-            problems.add("the stubs cannot be graded (" + result.problem().kind() + "): the generated starter code must"
-                    + " compile and run the graded tests\n" + result.problem().message());
-            return problems;
+            return stubModuleProblems(result);
         }
-        for (TaskResult task : result.tasks()) {
-            if (task.tests().isEmpty()) {
-                problems.add("task " + task.id() + " ran no test on the stubs");
-            }
-            for (TestResult test : task.tests()) {
-                if (test.passed()) {
-                    problems.add("task " + task.id() + ": " + test.testClass() + " > " + test.name() + " passes on the"
-                            + " untouched stub, so it asserts nothing the exercise asks for: make it check what the"
-                            + " learner writes (or move the code it needs into the task's SOLUTION region)");
-                }
-            }
-        }
-        if (result.earned() != 0) {
-            problems.add("the untouched stubs earn " + result.earned() + " points; they must earn 0");
-        }
+        result.tasks().forEach(task -> problems.addAll(stubProblems(task)));
+        problems.addAll(stubModuleProblems(result));
         return problems;
     }
 
