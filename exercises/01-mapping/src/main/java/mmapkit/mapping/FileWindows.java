@@ -1,12 +1,9 @@
 package mmapkit.mapping;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * A file of any size, read and written through windows of at most {@code budget} bytes mapped

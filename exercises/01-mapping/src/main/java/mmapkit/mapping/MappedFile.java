@@ -8,9 +8,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * A region of a file mapped into memory, as a {@link MemorySegment}, unmapped when you say so.

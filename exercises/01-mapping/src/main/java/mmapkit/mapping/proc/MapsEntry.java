@@ -1,7 +1,5 @@
 package mmapkit.mapping.proc;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One line of {@code /proc/PID/maps} (and the header line of each mapping in

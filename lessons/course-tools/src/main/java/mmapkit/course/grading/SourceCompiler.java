@@ -10,8 +10,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -81,8 +79,12 @@ final class SourceCompiler {
             Files.writeString(scratch.resolve(".compiled"), "compiled from " + relative(sources) + "\n");
             try {
                 Files.move(scratch, output, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException raced) {
-                deleteTree(scratch); // another grader compiled the same sources at the same time
+            } catch (IOException raced) {
+                // another grader compiled the same sources at the same time: keep its classes
+                deleteTree(scratch);
+                if (!Files.exists(done)) {
+                    throw raced;
+                }
             }
             return new Compiled(output, null);
         } catch (IOException e) {

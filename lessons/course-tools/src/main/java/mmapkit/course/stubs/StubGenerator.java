@@ -169,6 +169,7 @@ public final class StubGenerator {
         enum State { CODE, SOLUTION, STUB }
         State state = State.CODE;
         int regionStart = 0;
+        boolean hadRegion = false;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             String trimmed = line.strip();
@@ -186,6 +187,7 @@ public final class StubGenerator {
                 }
                 state = State.SOLUTION;
                 regionStart = lineNumber;
+                hadRegion = true;
             } else if (trimmed.equals(STUB)) {
                 if (state != State.SOLUTION) {
                     throw new MarkerException(file, lineNumber, "SOLUTION-STUB outside a SOLUTION-BEGIN region");
@@ -217,6 +219,39 @@ public final class StubGenerator {
         }
         // split(-1) keeps the text after the last newline; do not add a newline the source lacks
         out.setLength(out.length() - 1);
+        return hadRegion ? withoutUnusedImports(out.toString()) : out.toString();
+    }
+
+    private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?([\\w.]+)\\s*;\\s*$");
+
+    /**
+     * Drops the imports that only the removed solution code used: they would make the IDE warn
+     * and point the learner at the answer. An import stays when its simple name appears
+     * anywhere else in the file (code, Javadoc or comment); wildcard imports always stay.
+     */
+    static String withoutUnusedImports(String source) {
+        String[] lines = source.split("\n", -1);
+        StringBuilder body = new StringBuilder();
+        for (String line : lines) {
+            if (!IMPORT.matcher(line.strip()).matches()) {
+                body.append(line).append('\n');
+            }
+        }
+        StringBuilder out = new StringBuilder(source.length());
+        for (int i = 0; i < lines.length; i++) {
+            Matcher imported = IMPORT.matcher(lines[i].strip());
+            if (imported.matches()) {
+                String name = imported.group(2);
+                String simple = name.substring(name.lastIndexOf('.') + 1);
+                if (!Pattern.compile("\\b" + Pattern.quote(simple) + "\\b").matcher(body).find()) {
+                    continue;
+                }
+            }
+            out.append(lines[i]);
+            if (i < lines.length - 1) {
+                out.append('\n');
+            }
+        }
         return out.toString();
     }
 
