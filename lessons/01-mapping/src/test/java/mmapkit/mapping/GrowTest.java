@@ -81,9 +81,9 @@ class GrowTest {
         Path file = TestFiles.patterned(dir, "log.bin", 4096);
         try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 4096)) {
             assertThatThrownBy(() -> mapping.grow(4096)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("newLength 4096 must be greater than the current length 4096");
+                    .hasMessageContaining("newLength 4096");
             assertThatThrownBy(() -> mapping.grow(-1)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("newLength -1 must be greater than the current length 4096");
+                    .hasMessageContaining("newLength -1");
             assertThat(mapping.segment().byteSize()).as("the mapping is left as it was").isEqualTo(4096);
         }
     }

@@ -83,7 +83,7 @@ class MapModesTest {
             assertThatThrownBy(() -> MappedFile.map(file, mode, 0, 8192))
                     .as("%s [0, 8192) of a 4096-byte file: the file is opened read-only and cannot be extended", mode)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("8192").hasMessageContaining("past the end");
+                    .hasMessageContainingAll("8192", "4096");
             assertThat(Files.size(file)).as("a refused %s map must leave the file as it was", mode).isEqualTo(4096);
         }
     }
@@ -102,11 +102,11 @@ class MapModesTest {
     void badArgumentsAreRefusedAndTheFileIsLeftAlone() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 4096);
         assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, 0, 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("length 0 must be positive");
+                .hasMessageContaining("length 0");
         assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, 0, -4096)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("length -4096 must be positive");
+                .hasMessageContaining("length -4096");
         assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, -1, 10)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("offset -1 must not be negative");
+                .hasMessageContaining("offset -1");
         Path missing = dir.resolve("missing.bin");
         assertThatThrownBy(() -> MappedFile.map(missing, MapMode.SHARED, 0, 4096))
                 .as("mapping a file that does not exist").isInstanceOf(NoSuchFileException.class);

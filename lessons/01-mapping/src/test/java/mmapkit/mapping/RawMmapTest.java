@@ -61,18 +61,18 @@ class RawMmapTest {
     void badArgumentsAreRefusedBeforeTheCall() {
         assertThatThrownBy(() -> RawMapping.map(PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4097))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("offset 4097 is not a multiple of the page size " + PAGE);
+                .hasMessageContainingAll("offset 4097", String.valueOf(PAGE));
         assertThatThrownBy(() -> RawMapping.map(PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, -4096))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("offset -4096 must not be negative");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -4096");
         assertThatThrownBy(() -> RawMapping.anonymous(0, PROT_READ, MAP_PRIVATE))
                 .as("mmap refuses length 0 with EINVAL: say so before calling")
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("length 0 must be positive");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length 0");
         assertThatThrownBy(() -> RawMapping.anonymous(-PAGE, PROT_READ, MAP_PRIVATE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("length -4096 must be positive");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length -4096");
         assertThatThrownBy(() -> RawMapping.anonymous(PAGE, PROT_READ, 0))
                 .as("flags without MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE")
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("MAP_ANONYMOUS").hasMessageContaining("MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE");
+                .hasMessageContainingAll("MAP_SHARED", "MAP_PRIVATE", "MAP_SHARED_VALIDATE");
     }
 
     @Test

@@ -42,7 +42,7 @@ class UnmapTest {
                 "mode()", mapping::mode, "force()", mapping::force, "grow(8192)", () -> mapping.grow(8192));
         calls.forEach((name, call) -> assertThatThrownBy(call).as("%s after close()", name)
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("mapping of data.bin [0, 4096) is closed: map it again"));
+                .hasMessageContainingAll("data.bin", "closed"));
     }
 
     @Test

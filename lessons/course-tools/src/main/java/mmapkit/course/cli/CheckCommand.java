@@ -51,12 +51,16 @@ final class CheckCommand implements Callable<Integer> {
         ModuleResult result = cli.grader(Duration.ofSeconds(testTimeoutSeconds))
                 .grade(module, Target.EXERCISES.folder(), module.toolkitSources(Target.EXERCISES), Optional.ofNullable(task));
         long millis = (System.nanoTime() - started) / 1_000_000;
-        out.print(TextReport.render(new GradeReport("exercises", List.of(result)), task == null ? FAILURES_SHOWN : Integer.MAX_VALUE));
-        // the hint of the first task still to do: the one to work on now
-        TaskResult next = result.problem() == null ? result.nextTask() : null;
-        if (next != null && next.status() == TaskResult.Status.FAILED && next.hint() != null) {
-            out.println("Hint for " + next.id() + " (" + next.hint() + "):");
-            out.println(TextReportHint.plain(Files.readString(cli.root().resolve(next.hint()))));
+        // one task checked: show that task only, so tasks that did not run do not look lost
+        ModuleResult shown = task == null ? result : new ModuleResult(result.module(), result.target(),
+                result.tasks().stream().filter(t -> t.id().equals(task)).toList(), result.problem());
+        out.print(TextReport.render(new GradeReport("exercises", List.of(shown)), task == null ? FAILURES_SHOWN : Integer.MAX_VALUE));
+        // the hint of the first task that failed: the one to work on now
+        TaskResult failed = result.problem() == null
+                ? shown.tasks().stream().filter(t -> t.status() == TaskResult.Status.FAILED).findFirst().orElse(null) : null;
+        if (failed != null && failed.hint() != null) {
+            out.println("Hint for " + failed.id() + " (" + failed.hint() + "):");
+            out.println(TextReportHint.plain(Files.readString(cli.root().resolve(failed.hint()))));
         }
         boolean allDone = result.problem() == null && result.tasks().stream()
                 .filter(t -> task == null || t.id().equals(task)).allMatch(TaskResult::done);

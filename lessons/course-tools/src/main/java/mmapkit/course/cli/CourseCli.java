@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
                 CheckCommand.class,
                 GradeCommand.class,
                 BookCommand.class,
+                RunCommand.class,
                 GenerateCommand.class,
                 CommandLine.HelpCommand.class
         },
@@ -35,6 +36,7 @@ import java.util.concurrent.Callable;
                 "  ./course check 01             grade module 01 against your code, with hints",
                 "  ./course check 01 01.3        only task 01.3",
                 "  ./course grade --target solutions --format md",
+                "  ./course run 01 LastPartialPage   run an experiment of the book on your code",
                 "  ./course book                 build the book (HTML and PDF)"})
 public final class CourseCli implements Callable<Integer> {
 

@@ -39,11 +39,38 @@ final class Failures {
             }
             text = line.toString();
         }
-        String[] lines = text.split("\n");
+        String[] lines = withoutFrameworkFrames(text).split("\n");
         if (lines.length > MAX_LINES) {
             return String.join("\n", java.util.Arrays.copyOf(lines, MAX_LINES)) + "\n    ... (" + (lines.length - MAX_LINES) + " more lines)";
         }
         return text;
+    }
+
+    /**
+     * AssertJ quotes the stack of an unexpected exception in its message; keep the kit's frames
+     * (the learner's code and the test) and drop JUnit's, AssertJ's and the JDK's.
+     */
+    static String withoutFrameworkFrames(String text) {
+        StringBuilder out = new StringBuilder();
+        boolean dropped = false;
+        for (String line : text.split("\n")) {
+            String stripped = line.strip();
+            boolean frame = stripped.startsWith("at ") && stripped.contains("(");
+            if (frame && !(stripped.contains("mmapkit.") && !stripped.contains("mmapkit.course."))) {
+                dropped = true;
+                continue;
+            }
+            if (stripped.startsWith("...(") && stripped.contains("remaining lines not displayed")) {
+                dropped = true;
+                continue;
+            }
+            if (dropped && !frame) {
+                out.append("    ...\n");
+            }
+            dropped = false;
+            out.append(line).append('\n');
+        }
+        return out.toString().stripTrailing();
     }
 
     /** Up to three frames of the kit's own code (toolkit or test), where the learner should look. */

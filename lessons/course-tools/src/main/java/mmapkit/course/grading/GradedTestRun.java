@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -55,7 +56,7 @@ final class GradedTestRun {
      * @param classPath   the classes under test and those they use (earlier modules)
      * @param onlyTask    run only this task's tests, when present
      */
-    Outcome run(Path testClasses, List<Path> classPath, Optional<String> onlyTask) {
+    Outcome run(Path testClasses, List<Path> classPath, Optional<String> onlyTask, Function<StackTraceElement, String> sourceOf) {
         List<URL> urls = new ArrayList<>();
         urls.add(url(testClasses));
         classPath.forEach(path -> urls.add(url(path)));
@@ -73,7 +74,7 @@ final class GradedTestRun {
             tasks.keySet().forEach(id -> results.put(id, new ArrayList<>()));
             List<String> runFailures = new ArrayList<>();
             if (!selected.isEmpty()) {
-                execute(selected, loader, results, runFailures);
+                execute(selected, loader, results, runFailures, sourceOf);
             }
             return new Outcome(tasks, results, runFailures);
         } catch (IOException e) {
@@ -83,7 +84,8 @@ final class GradedTestRun {
         }
     }
 
-    private void execute(List<Class<?>> selected, ClassLoader loader, Map<String, List<TestResult>> results, List<String> runFailures) {
+    private void execute(List<Class<?>> selected, ClassLoader loader, Map<String, List<TestResult>> results, List<String> runFailures,
+                         Function<StackTraceElement, String> sourceOf) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selected.stream().map(DiscoverySelectors::selectClass).toList())
                 .configurationParameter("junit.jupiter.execution.timeout.default", testTimeout.toMillis() + " ms")
@@ -94,7 +96,7 @@ final class GradedTestRun {
         // AssertJ quotes the stack trace of an unexpected exception; a few frames are enough to find the line
         org.assertj.core.api.Assertions.setMaxStackTraceElementsDisplayed(3);
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder().build());
-        Collector collector = new Collector(loader, results, runFailures);
+        Collector collector = new Collector(loader, results, runFailures, sourceOf);
         launcher.execute(request, collector);
     }
 
@@ -103,12 +105,15 @@ final class GradedTestRun {
         private final ClassLoader loader;
         private final Map<String, List<TestResult>> results;
         private final List<String> runFailures;
+        private final Function<StackTraceElement, String> sourceOf;
         private TestPlan plan;
 
-        Collector(ClassLoader loader, Map<String, List<TestResult>> results, List<String> runFailures) {
+        Collector(ClassLoader loader, Map<String, List<TestResult>> results, List<String> runFailures,
+                  Function<StackTraceElement, String> sourceOf) {
             this.loader = loader;
             this.results = results;
             this.runFailures = runFailures;
+            this.sourceOf = sourceOf;
         }
 
         @Override
@@ -119,11 +124,11 @@ final class GradedTestRun {
         @Override
         public void executionSkipped(TestIdentifier identifier, String reason) {
             if (identifier.isTest()) {
-                record(identifier, TestResult.Status.SKIPPED, reason);
+                record(identifier, TestResult.Status.SKIPPED, reason, null);
             } else {
                 // a skipped container skips its tests: count each as skipped with the container's reason
                 plan.getDescendants(identifier).stream().filter(TestIdentifier::isTest)
-                        .forEach(test -> record(test, TestResult.Status.SKIPPED, reason));
+                        .forEach(test -> record(test, TestResult.Status.SKIPPED, reason, null));
             }
         }
 
@@ -136,28 +141,44 @@ final class GradedTestRun {
             };
             String message = result.getThrowable().map(Failures::describe).orElse(null);
             if (identifier.isTest()) {
-                record(identifier, status, message);
+                record(identifier, status, message, result.getThrowable().orElse(null));
             } else if (status == TestResult.Status.FAILED) {
                 // a class whose set-up failed: its task fails, with this message
                 Optional<Class<?>> testClass = classOf(identifier);
                 Task task = testClass.map(TaskInfo::taskOf).orElse(null);
                 if (task != null && results.containsKey(task.id())) {
                     results.get(task.id()).add(new TestResult(topLevel(testClass.get()).getSimpleName(),
-                            path(identifier) + " (set-up of the class)", TestResult.Status.FAILED, message));
+                            path(identifier) + " (set-up of the class)", TestResult.Status.FAILED, message,
+                            location(topLevel(testClass.get()), result.getThrowable().orElse(null))));
                 } else {
                     runFailures.add(identifier.getDisplayName() + ": " + message);
                 }
             }
         }
 
-        private void record(TestIdentifier identifier, TestResult.Status status, String message) {
+        private void record(TestIdentifier identifier, TestResult.Status status, String message, Throwable thrown) {
             Optional<Class<?>> testClass = classOf(identifier);
             Task task = testClass.map(TaskInfo::taskOf).orElse(null);
             if (task == null || !results.containsKey(task.id())) {
                 runFailures.add(identifier.getDisplayName() + " belongs to no task");
                 return;
             }
-            results.get(task.id()).add(new TestResult(topLevel(testClass.get()).getSimpleName(), path(identifier), status, message));
+            Class<?> outer = topLevel(testClass.get());
+            results.get(task.id()).add(new TestResult(outer.getSimpleName(), path(identifier), status, message,
+                    status == TestResult.Status.FAILED ? location(outer, thrown) : null));
+        }
+
+        /** The first line of the test class (or a class nested in it) in the stack of what it threw. */
+        private String location(Class<?> testClass, Throwable thrown) {
+            for (Throwable cause = thrown; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+                for (StackTraceElement frame : cause.getStackTrace()) {
+                    String owner = frame.getClassName();
+                    if ((owner.equals(testClass.getName()) || owner.startsWith(testClass.getName() + "$")) && frame.getLineNumber() > 0) {
+                        return sourceOf.apply(frame);
+                    }
+                }
+            }
+            return null;
         }
 
         /** The display names from the top-level class down to the test, the class itself left out. */

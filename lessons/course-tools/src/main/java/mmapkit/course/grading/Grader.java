@@ -61,31 +61,14 @@ public final class Grader {
                     + " declares no @Task test class: there is nothing to grade");
         }
 
-        List<Path> earlier = new ArrayList<>();
-        for (KitModule previous : module.earlier()) {
-            Path sources = previous.toolkitSources(Target.SOLUTIONS);
-            SourceCompiler.Compiled compiled = compiler.compile("solutions-" + previous.folder(), sources, earlier);
-            if (!compiled.succeeded()) {
-                return failed(module, targetName, declared, Problem.Kind.COMPILE_ERROR, "the reference code of module "
-                        + previous + ", which module " + module + " builds on, does not compile:\n" + compiled.errors());
-            }
-            earlier.add(compiled.classes());
+        Compiled compiled = compileToolkit(module, targetName, toolkitSources);
+        if (compiled.problem() != null) {
+            return failed(module, targetName, declared, compiled.problem().kind(), compiled.problem().message());
         }
+        List<Path> underTest = compiled.classPath();
+        Path toolkitClasses = underTest.getFirst();
 
-        if (!Files.isDirectory(toolkitSources)) {
-            return failed(module, targetName, declared, Problem.Kind.COMPILE_ERROR, module.relative(toolkitSources)
-                    + " does not exist: there is no code to grade");
-        }
-        SourceCompiler.Compiled toolkit = compiler.compile(targetName.replace('/', '_') + "-" + module.folder(), toolkitSources, earlier);
-        if (!toolkit.succeeded()) {
-            return failed(module, targetName, declared, Problem.Kind.COMPILE_ERROR, "the code in " + module.relative(toolkitSources)
-                    + " does not compile:\n" + toolkit.errors());
-        }
-        List<Path> underTest = new ArrayList<>();
-        underTest.add(toolkit.classes());
-        underTest.addAll(earlier);
-
-        SourceCompiler.Compiled tests = compiler.compile("lessons-" + module.folder() + "-for-" + toolkit.classes().getFileName(),
+        SourceCompiler.Compiled tests = compiler.compile("lessons-" + module.folder() + "-for-" + toolkitClasses.getFileName(),
                 module.gradedTestSources(), underTest);
         if (!tests.succeeded()) {
             return failed(module, targetName, declared, Problem.Kind.TESTS_DO_NOT_COMPILE, "the graded tests of module " + module
@@ -93,7 +76,11 @@ public final class Grader {
                     + ": did a public class or method signature change? Keep the signatures the exercise gives.\n" + tests.errors());
         }
 
-        GradedTestRun.Outcome outcome = run.run(tests.classes(), underTest, onlyTask);
+        GradedTestRun.Outcome outcome = run.run(tests.classes(), underTest, onlyTask, frame -> {
+            String packagePath = frame.getClassName().contains(".")
+                    ? frame.getClassName().substring(0, frame.getClassName().lastIndexOf('.')).replace('.', '/') + "/" : "";
+            return module.relative(module.gradedTestSources().resolve(packagePath + frame.getFileName())) + ":" + frame.getLineNumber();
+        });
         List<TaskResult> tasks = new ArrayList<>();
         for (TaskInfo task : outcome.tasks().values()) {
             tasks.add(TaskResult.of(task.id(), task.title(), task.points(), hint(module, task.id()),
@@ -107,6 +94,50 @@ public final class Grader {
                     + onlyTask.map(id -> " for task " + id).orElse("") + ": nothing was graded");
         }
         return new ModuleResult(module.folder(), targetName, tasks, problem);
+    }
+
+    /** The class path of a compiled toolkit (its own classes first, then earlier modules'), or why it does not compile. */
+    private record Compiled(List<Path> classPath, Problem problem) {
+    }
+
+    private Compiled compileToolkit(KitModule module, String targetName, Path toolkitSources) {
+        List<Path> earlier = new ArrayList<>();
+        for (KitModule previous : module.earlier()) {
+            Path sources = previous.toolkitSources(Target.SOLUTIONS);
+            SourceCompiler.Compiled compiled = compiler.compile("solutions-" + previous.folder(), sources, earlier);
+            if (!compiled.succeeded()) {
+                return new Compiled(null, new Problem(Problem.Kind.COMPILE_ERROR, "the reference code of module " + previous
+                        + ", which module " + module + " builds on, does not compile:\n" + compiled.errors()));
+            }
+            earlier.add(compiled.classes());
+        }
+        if (!Files.isDirectory(toolkitSources)) {
+            return new Compiled(null, new Problem(Problem.Kind.COMPILE_ERROR, module.relative(toolkitSources)
+                    + " does not exist: there is no code to grade"));
+        }
+        SourceCompiler.Compiled toolkit = compiler.compile(targetName.replace('/', '_') + "-" + module.folder(), toolkitSources, earlier);
+        if (!toolkit.succeeded()) {
+            return new Compiled(null, new Problem(Problem.Kind.COMPILE_ERROR, "the code in " + module.relative(toolkitSources)
+                    + " does not compile:\n" + toolkit.errors()));
+        }
+        List<Path> classPath = new ArrayList<>();
+        classPath.add(toolkit.classes());
+        classPath.addAll(earlier);
+        return new Compiled(classPath, null);
+    }
+
+    /**
+     * The class path on which a module's own programs (its experiments) run against one target:
+     * the target's compiled classes, then the reference code of earlier modules.
+     *
+     * @throws IllegalStateException with the compiler's messages when the code does not compile
+     */
+    public List<Path> classPath(KitModule module, Target target) {
+        Compiled compiled = compileToolkit(module, target.folder(), module.toolkitSources(target));
+        if (compiled.problem() != null) {
+            throw new IllegalStateException(compiled.problem().message());
+        }
+        return compiled.classPath();
     }
 
     private static ModuleResult failed(KitModule module, String target, Map<String, TaskInfo> declared, Problem.Kind kind, String message) {

@@ -63,6 +63,7 @@ public final class JsonReport {
                     testNode.put("name", test.name());
                     testNode.put("status", test.status().name());
                     testNode.put("message", test.message());
+                    testNode.put("location", test.location());
                 }
             }
         }

@@ -47,6 +47,9 @@ public final class TextReport {
                     for (TestResult test : failed.subList(0, Math.min(failed.size(), failuresShown))) {
                         out.append("         x ").append(test.testClass()).append(" > ").append(test.name()).append('\n');
                         out.append(indent(test.message(), "             ")).append('\n');
+                        if (test.location() != null) {
+                            out.append("             (the test: ").append(test.location()).append(")\n");
+                        }
                     }
                     if (failed.size() > failuresShown) {
                         out.append("         ... and ").append(failed.size() - failuresShown).append(" more failed tests: ./course check ")

@@ -63,6 +63,8 @@ class GraderTest {
         assertThat(twice.earned()).isZero();
         assertThat(twice.failedTests()).isEqualTo(1);
         assertThat(twice.firstFailure().message()).contains("[twice 21]").contains("42");
+        assertThat(twice.firstFailure().location()).as("where the failed assertion is, for the learner to open")
+                .isEqualTo("lessons/01-demo/src/test/java/mmapkit/demo/TwiceTest.java:12");
         assertThat(twice.hint()).isEqualTo("lessons/01-demo/hints/01.2.adoc");
         assertThat(result.earned()).isEqualTo(10);
         assertThat(result.nextTask().id()).isEqualTo("01.2");
