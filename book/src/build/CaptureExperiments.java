@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Each experiment is a {@code main} class of a module's reference code. It runs in its own JVM,
  * the same {@code java} as this program (the JDK the build selected through its toolchain, never
  * the JVM Maven runs on), with this program's class path and the options of
- * {@code -Dexperiments.java.options} (native access enabled by default). Its standard
+ * {@code -Dexperiments.java.options} (native access enabled by default), and
+ * {@code -Dexperiments.output=<output folder>} for data files it may write. Its standard
  * output goes to {@code <output folder>/<SimpleClassName>.txt}, which a chapter includes; its
  * standard error goes to the build's console. An experiment that exits with a non-zero status,
  * prints to standard error, prints nothing, or runs longer than the timeout fails the book's build.
@@ -25,6 +26,12 @@ public final class CaptureExperiments {
     /** JVM options of every experiment: the build passes the kit's ({@code kit.native.access}). */
     private static final String JAVA_OPTIONS =
             System.getProperty("experiments.java.options", "--enable-native-access=ALL-UNNAMED");
+
+    /**
+     * The system property that tells each experiment the output folder, so it can write data files
+     * there too (such as {@code MappingVersusRead.csv}, which the build turns into a chart).
+     */
+    static final String OUTPUT_PROPERTY = "experiments.output";
 
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length < 2) {
@@ -45,6 +52,8 @@ public final class CaptureExperiments {
             long start = System.nanoTime();
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(List.of(JAVA_OPTIONS.strip().split("\\s+")));
+            // where an experiment may write data files for the book (a CSV that a chart is drawn from)
+            command.add("-D" + OUTPUT_PROPERTY + "=" + output.toAbsolutePath());
             command.addAll(List.of("-cp", classPath, experiment));
             Process process = new ProcessBuilder(command)
                     .redirectOutput(stdout.toFile())

@@ -73,7 +73,8 @@ public final class SigbusAfterTruncate {
                     segment.get(ValueLayout.JAVA_BYTE, page); // page 2 is now past the end of the file
                     System.out.println("page 2 read without a fault (unexpected)");
                 } catch (InternalError e) {
-                    System.out.println("touching page 2: SIGBUS, seen in Java as " + e);
+                    System.out.println("touching page 2: SIGBUS, seen in Java as");
+                    System.out.println("  " + e);
                 }
             }
             // end::truncate-then-touch[]
