@@ -32,7 +32,8 @@ public final class Residency {
     /**
      * How much of {@code file} is in the page cache: maps it read-only, asks mincore, unmaps. Mapping
      * and asking fault nothing in. Tells whether mincore may be believed for this file
-     * ({@link FileResidency#reliable()}).
+     * ({@link FileResidency#reliable()}). An empty file has no page: its residency is 0 of 0 pages
+     * (an empty file cannot be mapped, so do not try).
      *
      * @throws UncheckedIOException when the file cannot be opened or mapped
      */

@@ -3,7 +3,7 @@ package mmapkit.faults;
 
 /**
  * A residency map drawn as text, one character per group of pages, as {@code vmtouch -v} draws it:
- * {@code [OOOoo   ] 5/8 pages}. {@code 'O'}: every page of the group is resident; {@code 'o'}: some
+ * {@code [OOo ] 5/8 pages} (8 pages in 4 columns, two pages a character). {@code 'O'}: every page of the group is resident; {@code 'o'}: some
  * are; {@code ' '}: none is. With no more pages than columns each page gets its own character;
  * otherwise each character stands for {@code ceil(pages / columns)} pages (the last group may be
  * smaller) and the picture may be a little narrower than {@code columns}.
@@ -21,9 +21,12 @@ public final class ResidencyPicture {
     }
 
     /**
-     * The picture and the totals: {@code "[OOOoo   ] 5/8 pages"}; {@code "[] 0/0 pages"} for no page.
+     * The picture and the totals: {@code "[OOOOO   ] 5/8 pages"} for 8 pages in 8 columns of which
+     * the first 5 are resident, {@code "[OOo ] 5/8 pages"} for the same in 4 columns;
+     * {@code "[] 0/0 pages"} for no page.
      *
      * @param columns the most characters the picture may have between the brackets, at least 1
+     * @throws IllegalArgumentException when {@code columns} is not positive, naming its value
      */
     public static String render(ResidencyMap map, int columns) {
         throw new UnsupportedOperationException("TODO 02.5: draw one character per group of pages (see hint 02.5)");

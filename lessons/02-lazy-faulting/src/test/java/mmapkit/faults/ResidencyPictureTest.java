@@ -83,8 +83,8 @@ class ResidencyPictureTest {
     @Test
     void badColumnsAreRefused() {
         assertThatThrownBy(() -> ResidencyPicture.render(map("1"), 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("columns 0 must be positive");
+                .hasMessageContaining("columns 0");
         assertThatThrownBy(() -> ResidencyPicture.toJson(map("1"), -3)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("columns -3 must be positive");
+                .hasMessageContaining("columns -3");
     }
 }

@@ -36,6 +36,8 @@ public record MincoreVisibility(boolean reliable, String reason) {
      *                      effective one)
      * @param capFowner     whether the caller has {@code CAP_FOWNER}
      * @param writable      whether the caller could open the file for writing
+     * @throws IllegalArgumentException when {@code kernelRelease} does not start with a version such as
+     *                                  {@code 6.8}, naming the release: guessing could give a wrong answer
      */
     public static MincoreVisibility decide(String kernelRelease, long fileOwnerUid, long callerFsUid,
                                            boolean capFowner, boolean writable) {

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A residency map drawn as text, one character per group of pages, as {@code vmtouch -v} draws it:
- * {@code [OOOoo   ] 5/8 pages}. {@code 'O'}: every page of the group is resident; {@code 'o'}: some
+ * {@code [OOo ] 5/8 pages} (8 pages in 4 columns, two pages a character). {@code 'O'}: every page of the group is resident; {@code 'o'}: some
  * are; {@code ' '}: none is. With no more pages than columns each page gets its own character;
  * otherwise each character stands for {@code ceil(pages / columns)} pages (the last group may be
  * smaller) and the picture may be a little narrower than {@code columns}.
@@ -22,9 +22,12 @@ public final class ResidencyPicture {
     }
 
     /**
-     * The picture and the totals: {@code "[OOOoo   ] 5/8 pages"}; {@code "[] 0/0 pages"} for no page.
+     * The picture and the totals: {@code "[OOOOO   ] 5/8 pages"} for 8 pages in 8 columns of which
+     * the first 5 are resident, {@code "[OOo ] 5/8 pages"} for the same in 4 columns;
+     * {@code "[] 0/0 pages"} for no page.
      *
      * @param columns the most characters the picture may have between the brackets, at least 1
+     * @throws IllegalArgumentException when {@code columns} is not positive, naming its value
      */
     public static String render(ResidencyMap map, int columns) {
         // SOLUTION-BEGIN 02.5

@@ -174,8 +174,8 @@ class ClockOptAndBeladyTest {
         assertThat(lru.faultsWith(4)).as("and with 4 frames: fewer, as one would hope").isEqualTo(8);
 
         assertThatThrownBy(() -> FaultCurve.measure(new Fifo(), BELADY, 0, 5)).as("a curve from 0 frames")
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("minFrames 0 must be positive");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minFrames 0");
         assertThatThrownBy(() -> FaultCurve.measure(new Fifo(), BELADY, 4, 3)).as("a curve from 4 down to 3 frames")
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxFrames 3 must be at least minFrames 4");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("maxFrames 3", "minFrames 4");
     }
 }

@@ -39,11 +39,12 @@ final class Failures {
             }
             text = line.toString();
         }
-        String[] lines = withoutFrameworkFrames(text).split("\n");
+        String shown = withoutFrameworkFrames(text);
+        String[] lines = shown.split("\n");
         if (lines.length > MAX_LINES) {
             return String.join("\n", java.util.Arrays.copyOf(lines, MAX_LINES)) + "\n    ... (" + (lines.length - MAX_LINES) + " more lines)";
         }
-        return text;
+        return shown;
     }
 
     /**
@@ -60,7 +61,8 @@ final class Failures {
                 dropped = true;
                 continue;
             }
-            if (stripped.startsWith("...(") && stripped.contains("remaining lines not displayed")) {
+            if ((stripped.startsWith("...(") && stripped.contains("remaining lines not displayed"))
+                    || stripped.matches("\\.\\.\\. \\d+ more")) {
                 dropped = true;
                 continue;
             }
