@@ -85,7 +85,10 @@ public final class TextReport {
     static String status(TaskResult task) {
         long tests = task.tests().size();
         return switch (task.status()) {
-            case PASSED -> "done (" + tests + (tests == 1 ? " test)" : " tests)");
+            case PASSED -> {
+                long skipped = task.tests().stream().filter(test -> test.status() == TestResult.Status.SKIPPED).count();
+                yield "done (" + tests + (tests == 1 ? " test" : " tests") + (skipped > 0 ? ", " + skipped + " skipped here)" : ")");
+            }
             case FAILED -> task.failedTests() + " of " + tests + " tests failed";
             case SKIPPED -> "skipped: cannot run on this machine";
             case NOT_RUN -> "not run";
