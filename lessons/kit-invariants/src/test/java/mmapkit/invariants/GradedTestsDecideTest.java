@@ -103,7 +103,7 @@ class GradedTestsDecideTest {
                         + " fix the solution or the test\n" + test.message());
             }
         }
-        if (!task.tests().isEmpty() && task.tests().stream().noneMatch(TestResult::passed)) {
+        if (!task.tests().isEmpty() && task.tests().stream().allMatch(test -> test.status() == TestResult.Status.SKIPPED)) {
             problems.add("task " + task.id() + ": every test was skipped on the reference solution, so it cannot earn"
                     + " its points on this machine: give it tests that run everywhere, next to the skipped ones");
         }

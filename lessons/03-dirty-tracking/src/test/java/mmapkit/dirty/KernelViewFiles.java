@@ -1,0 +1,144 @@
+package mmapkit.dirty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Test files on a disk file system for the kernel-view tests (smaps, cachestat, pagemap): on tmpfs a
+ * file's pages are never written back, so dirty and clean would mean nothing there. Also what the tests
+ * ask the kernel directly, without the code under test.
+ */
+final class KernelViewFiles implements AutoCloseable {
+
+    static final long PAGE = mmapkit.mapping.Pages.size();
+
+    private static final Set<String> MEMORY_FILE_SYSTEMS = Set.of("tmpfs", "ramfs", "hugetlbfs", "devtmpfs");
+
+    private final Path dir;
+
+    private KernelViewFiles(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A fresh folder in java.io.tmpdir, or under ./target when that is in memory. */
+    static KernelViewFiles create() {
+        try {
+            Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            if (inMemory(base)) {
+                base = Files.createDirectories(Path.of("target", "disk-test-files").toAbsolutePath());
+            }
+            if (inMemory(base)) {
+                throw new IllegalStateException("no disk file system for test files: " + base + " is "
+                        + Files.getFileStore(base).type() + "; set java.io.tmpdir to a folder on a disk");
+            }
+            return new KernelViewFiles(Files.createTempDirectory(base, "dirty-tracking-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean inMemory(Path dir) throws IOException {
+        FileStore store = Files.getFileStore(dir);
+        return MEMORY_FILE_SYSTEMS.contains(store.type());
+    }
+
+    /** A fresh file of {@code pages} pages that is one hole: nothing of it in the page cache, nothing dirty. */
+    Path hole(String name, long pages) {
+        Path file = dir.resolve(name);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(pages * PAGE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /** A file of {@code pages} pages of ones, written with write() and fsync'ed: cached and clean. */
+    Path synced(String name, long pages) {
+        Path file = dir.resolve(name);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.allocate((int) (pages * PAGE));
+            while (bytes.hasRemaining()) {
+                bytes.put((byte) 1);
+            }
+            bytes.flip();
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One number of a sysctl file, read in one read() as the kernel wants. */
+    static long sysctl(String name) {
+        try (InputStream in = Files.newInputStream(Path.of("/proc/sys/vm", name))) {
+            byte[] buffer = new byte[128];
+            int read = in.read(buffer);
+            return Long.parseLong(new String(buffer, 0, read, StandardCharsets.US_ASCII).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether this process has CAP_SYS_ADMIN (bit 21 of CapEff in /proc/self/status), which pagemap frames need. */
+    static boolean hasSysAdmin() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 21)) != 0;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The raw pagemap entry of the page at {@code address}, read by the test itself. */
+    static long pagemapEntry(long address) {
+        try (FileChannel pagemap = FileChannel.open(Path.of("/proc/self/pagemap"), StandardOpenOption.READ)) {
+            ByteBuffer entry = ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+            pagemap.read(entry, address / PAGE * 8);
+            return entry.getLong(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes 4 to /proc/self/clear_refs, by the test itself. */
+    static void clearSoftDirty() {
+        try (FileChannel clearRefs = FileChannel.open(Path.of("/proc/self/clear_refs"), StandardOpenOption.WRITE)) {
+            clearRefs.write(ByteBuffer.wrap(new byte[] {'4'}));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
