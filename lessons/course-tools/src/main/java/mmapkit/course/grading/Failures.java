@@ -18,6 +18,9 @@ final class Failures {
      */
     static String describe(Throwable thrown) {
         String text;
+        if (thrown instanceof org.opentest4j.TestAbortedException && thrown.getMessage() != null) {
+            return thrown.getMessage().strip(); // a skip: its reason is all there is to say
+        }
         if (thrown instanceof AssertionError && thrown.getMessage() != null) {
             text = thrown.getMessage().strip();
         } else if (thrown instanceof TimeoutException) {
