@@ -7,12 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -24,34 +22,19 @@ final class KernelViewFiles implements AutoCloseable {
 
     static final long PAGE = mmapkit.mapping.Pages.size();
 
-    private static final Set<String> MEMORY_FILE_SYSTEMS = Set.of("tmpfs", "ramfs", "hugetlbfs", "devtmpfs");
-
     private final Path dir;
 
     private KernelViewFiles(Path dir) {
         this.dir = dir;
     }
 
-    /** A fresh folder in java.io.tmpdir, or under ./target when that is in memory. */
+    /** A fresh folder on a disk file system (see {@link mmapkit.faults.bench.ScratchFolder#onDisk()}). */
     static KernelViewFiles create() {
         try {
-            Path base = Path.of(System.getProperty("java.io.tmpdir"));
-            if (inMemory(base)) {
-                base = Files.createDirectories(Path.of("target", "disk-test-files").toAbsolutePath());
-            }
-            if (inMemory(base)) {
-                throw new IllegalStateException("no disk file system for test files: " + base + " is "
-                        + Files.getFileStore(base).type() + "; set java.io.tmpdir to a folder on a disk");
-            }
-            return new KernelViewFiles(Files.createTempDirectory(base, "dirty-tracking-"));
+            return new KernelViewFiles(Files.createTempDirectory(mmapkit.faults.bench.ScratchFolder.onDisk(), "dirty-tracking-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static boolean inMemory(Path dir) throws IOException {
-        FileStore store = Files.getFileStore(dir);
-        return MEMORY_FILE_SYSTEMS.contains(store.type());
     }
 
     /** A fresh file of {@code pages} pages that is one hole: nothing of it in the page cache, nothing dirty. */

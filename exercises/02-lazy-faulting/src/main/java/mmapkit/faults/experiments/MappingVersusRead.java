@@ -319,24 +319,7 @@ public final class MappingVersusRead {
             }
             verdict.append('.');
         }
-        return wrap(verdict.toString(), 100);
-    }
-
-    private static String wrap(String text, int width) {
-        StringBuilder out = new StringBuilder();
-        int lineLength = 0;
-        for (String word : text.split(" ")) {
-            if (lineLength > 0 && lineLength + 1 + word.length() > width) {
-                out.append('\n');
-                lineLength = 0;
-            } else if (lineLength > 0) {
-                out.append(' ');
-                lineLength++;
-            }
-            out.append(word);
-            lineLength += word.length();
-        }
-        return out.toString();
+        return Table.wrap(verdict.toString(), 100);
     }
 
     private static void check(long byRead, long byMapping) {

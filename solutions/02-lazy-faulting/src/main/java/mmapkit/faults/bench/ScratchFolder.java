@@ -18,7 +18,7 @@ import java.util.Set;
 public final class ScratchFolder {
 
     /** File system types that keep files in memory only. */
-    public static final Set<String> IN_MEMORY_TYPES = Set.of("tmpfs", "ramfs", "shm", "hugetlbfs");
+    public static final Set<String> IN_MEMORY_TYPES = Set.of("tmpfs", "ramfs", "shm", "hugetlbfs", "devtmpfs");
 
     private ScratchFolder() {
     }

@@ -130,4 +130,25 @@ public final class Table {
     public String toString() {
         return toText();
     }
+
+    /** {@code text} broken into lines of at most {@code width} characters, at spaces, so it fits a printed page. */
+    public static String wrap(String text, int width) {
+        if (width <= 0) {
+            throw new IllegalArgumentException("width " + width + " must be positive");
+        }
+        StringBuilder out = new StringBuilder();
+        int lineLength = 0;
+        for (String word : text.split(" ")) {
+            if (lineLength > 0 && lineLength + 1 + word.length() > width) {
+                out.append('\n');
+                lineLength = 0;
+            } else if (lineLength > 0) {
+                out.append(' ');
+                lineLength++;
+            }
+            out.append(word);
+            lineLength += word.length();
+        }
+        return out.toString();
+    }
 }

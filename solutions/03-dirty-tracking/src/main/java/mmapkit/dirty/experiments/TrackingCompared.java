@@ -253,7 +253,7 @@ public final class TrackingCompared {
         seen.row("page hashes", "which pages", a.hashPages().length + " pages", b.hashPages().length + " pages");
         System.out.print(seen.toText());
         System.out.println();
-        System.out.println(wrap(String.format("The kernel counts the pages it must write back: in B every page stored to"
+        System.out.println(Table.wrap(String.format("The kernel counts the pages it must write back: in B every page stored to"
                         + " (%d), in A %s, since write() cached A in large folios and a store marks its whole folio"
                         + " dirty. The bitmap has every page written through it (%d: the %d bypassing stores are missing),"
                         + " the hashes every page whose bytes changed (%d: the page that got its own bytes back is"
@@ -318,28 +318,11 @@ public final class TrackingCompared {
         System.out.print(ways.toText());
         System.out.println();
         System.out.print(prices.toText());
-        System.out.println(wrap("(costs: medians from the table above; smaps and soft-dirty for this process, others need"
+        System.out.println(Table.wrap("(costs: medians from the table above; smaps and soft-dirty for this process, others need"
                 + " ptrace access to it)", 96));
         System.out.println();
-        System.out.println(wrap("soft-dirty here: " + softDirtyHere, 96));
+        System.out.println(Table.wrap("soft-dirty here: " + softDirtyHere, 96));
         System.out.println("cachestat here: " + cachestatHere);
-    }
-
-    private static String wrap(String text, int width) {
-        StringBuilder out = new StringBuilder();
-        int lineLength = 0;
-        for (String word : text.split(" ")) {
-            if (lineLength > 0 && lineLength + 1 + word.length() > width) {
-                out.append('\n');
-                lineLength = 0;
-            } else if (lineLength > 0) {
-                out.append(' ');
-                lineLength++;
-            }
-            out.append(word);
-            lineLength += word.length();
-        }
-        return out.toString();
     }
 
     /** Offsets of 8-byte slots in random pages of the mapping, drawn before measuring. */
