@@ -3,6 +3,7 @@ package mmapkit.course.cli;
 import mmapkit.course.grading.Grader;
 import mmapkit.course.grading.KitModule;
 import mmapkit.course.grading.ModuleResult;
+import mmapkit.course.grading.SubmissionGrader;
 import mmapkit.course.grading.Target;
 import mmapkit.course.report.GradeReport;
 import mmapkit.course.report.JsonReport;
@@ -21,8 +22,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Grades modules against the exercises or the solutions of this kit, as a table, Markdown or JSON. */
-@Command(name = "grade", description = "Grade the exercises (or the reference solutions) of this kit and print a report.")
+/**
+ * Grades modules against the exercises or the solutions of this kit, or a learner's submission
+ * (its exercise sources only, each module in a JVM of its own), as a table, Markdown or JSON.
+ */
+@Command(name = "grade", description = {"Grade the exercises (or the reference solutions) of this kit and print a report.",
+        "With --submission, grade a learner's work (a folder, a git working copy or a .zip): only its",
+        "exercises/NN-name/src/main/java is taken; the tests and the rest come from this kit."})
 final class GradeCommand implements Callable<Integer> {
 
     enum Format { text, md, json }
@@ -33,6 +39,14 @@ final class GradeCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "exercises", paramLabel = "exercises|solutions",
             converter = TargetConverter.class, description = "the code to grade (default: ${DEFAULT-VALUE})")
     Target target;
+
+    @Option(names = "--submission", paramLabel = "PATH",
+            description = "grade this submission (a folder or a .zip) instead of this kit's own code")
+    Path submission;
+
+    @Option(names = "--module-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "with --submission, time grading one module may take (default: ${DEFAULT-VALUE})")
+    long moduleTimeoutSeconds;
 
     @Option(names = "--module", paramLabel = "NN", description = "only this module (default: every module)")
     String moduleName;
@@ -51,13 +65,23 @@ final class GradeCommand implements Callable<Integer> {
         if (testTimeoutSeconds <= 0) {
             throw new IllegalArgumentException("--test-timeout " + testTimeoutSeconds + " must be a positive number of seconds");
         }
-        List<KitModule> modules = moduleName == null ? KitModule.all(cli.root()) : List.of(cli.module(moduleName));
-        Grader grader = cli.grader(Duration.ofSeconds(testTimeoutSeconds));
-        List<ModuleResult> results = new ArrayList<>();
-        for (KitModule module : modules) {
-            results.add(grader.grade(module, target));
+        if (moduleTimeoutSeconds <= 0) {
+            throw new IllegalArgumentException("--module-timeout " + moduleTimeoutSeconds + " must be a positive number of seconds");
         }
-        GradeReport report = new GradeReport(target.folder(), results);
+        List<KitModule> modules = moduleName == null ? KitModule.all(cli.root()) : List.of(cli.module(moduleName));
+        GradeReport report;
+        if (submission != null) {
+            SubmissionGrader grader = new SubmissionGrader(cli.root(), Duration.ofSeconds(moduleTimeoutSeconds),
+                    Duration.ofSeconds(testTimeoutSeconds));
+            report = new GradeReport(SubmissionGrader.TARGET, grader.grade(submission, modules));
+        } else {
+            Grader grader = cli.grader(Duration.ofSeconds(testTimeoutSeconds));
+            List<ModuleResult> results = new ArrayList<>();
+            for (KitModule module : modules) {
+                results.add(grader.grade(module, target));
+            }
+            report = new GradeReport(target.folder(), results);
+        }
         String text = switch (format) {
             case text -> TextReport.render(report, true);
             case md -> MarkdownReport.render(report);

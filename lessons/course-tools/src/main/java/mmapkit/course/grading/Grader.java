@@ -140,6 +140,11 @@ public final class Grader {
         return compiled.classPath();
     }
 
+    /** A module that could not be graded at all: every declared task not run, and why. */
+    static ModuleResult notGraded(KitModule module, String target, Problem.Kind kind, String message) {
+        return failed(module, target, TaskInfo.fromSources(module.gradedTestSources()), kind, message);
+    }
+
     private static ModuleResult failed(KitModule module, String target, Map<String, TaskInfo> declared, Problem.Kind kind, String message) {
         List<TaskResult> tasks = declared.values().stream()
                 .map(task -> TaskResult.of(task.id(), task.title(), task.points(), hint(module, task.id()), List.of()))

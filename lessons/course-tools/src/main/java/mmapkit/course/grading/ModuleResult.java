@@ -22,7 +22,13 @@ public record ModuleResult(String module, String target, List<TaskResult> tasks,
             /** The run finished and no graded test executed: nothing was graded. */
             NO_TEST_RAN,
             /** JUnit itself failed (a test class that cannot be loaded or discovered). */
-            RUN_FAILED
+            RUN_FAILED,
+            /** A graded submission has no sources for this module ({@code exercises/NN-name/src/main/java}). */
+            NOT_SUBMITTED,
+            /** Grading the module took longer than the module timeout; its grading JVM was stopped. */
+            TIMED_OUT,
+            /** The JVM that graded the module ended before it reported (System.exit, a crash, memory exhaustion). */
+            GRADING_JVM_FAILED
         }
     }
 

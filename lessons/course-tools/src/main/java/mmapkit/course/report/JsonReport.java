@@ -1,6 +1,7 @@
 package mmapkit.course.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import mmapkit.course.grading.ModuleResult;
 import mmapkit.course.grading.TaskResult;
 import mmapkit.course.grading.TestResult;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The machine-readable report. Its fields are described in {@code lessons/course-tools/README.md};
@@ -72,5 +76,48 @@ public final class JsonReport {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the JSON report", e);
         }
+    }
+
+    /**
+     * Reads a report back from what {@link #render} wrote (the grading JVM of a submission
+     * reports this way). Fields derived from others ({@code earned} of a module, {@code firstFailure})
+     * are recomputed.
+     *
+     * @throws IllegalArgumentException when the text is no report of this format version
+     */
+    public static GradeReport parse(String text) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a JSON report: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || root.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
+            throw new IllegalArgumentException("not a JSON report of format version " + FORMAT_VERSION);
+        }
+        List<ModuleResult> modules = new ArrayList<>();
+        for (JsonNode moduleNode : root.path("modules")) {
+            List<TaskResult> tasks = new ArrayList<>();
+            for (JsonNode taskNode : moduleNode.path("taskResults")) {
+                List<TestResult> tests = new ArrayList<>();
+                for (JsonNode testNode : taskNode.path("tests")) {
+                    tests.add(new TestResult(testNode.path("class").asText(), testNode.path("name").asText(),
+                            TestResult.Status.valueOf(testNode.path("status").asText()), text(testNode, "message"), text(testNode, "location")));
+                }
+                tasks.add(new TaskResult(taskNode.path("id").asText(), taskNode.path("title").asText(), taskNode.path("points").asInt(),
+                        taskNode.path("earned").asInt(), TaskResult.Status.valueOf(taskNode.path("status").asText()), text(taskNode, "hint"), tests));
+            }
+            JsonNode problemNode = moduleNode.path("problem");
+            ModuleResult.Problem problem = problemNode.isObject()
+                    ? new ModuleResult.Problem(ModuleResult.Problem.Kind.valueOf(problemNode.path("kind").asText()), text(problemNode, "message"))
+                    : null;
+            modules.add(new ModuleResult(moduleNode.path("module").asText(), moduleNode.path("target").asText(), tasks, problem));
+        }
+        return new GradeReport(root.path("target").asText(), modules);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 }

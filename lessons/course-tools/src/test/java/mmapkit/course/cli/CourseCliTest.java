@@ -44,6 +44,16 @@ class CourseCliTest {
     }
 
     @Test
+    void aSubmissionThatDoesNotExistIsNamed() throws IOException {
+        Files.createDirectories(kit.resolve("lessons/01-mapping"));
+        Path nowhere = kit.resolve("nowhere");
+        assertThat(run("--kit", kit.toString(), "grade", "--submission", nowhere.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("course: the submission " + nowhere + " does not exist");
+        assertThat(run("--kit", kit.toString(), "grade", "--submission", kit.toString(), "--module-timeout", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--module-timeout 0 must be a positive number of seconds");
+    }
+
+    @Test
     void aFolderThatIsNoKitIsRefused() {
         assertThat(run("--kit", kit.resolve("nowhere").toString(), "status")).isEqualTo(2);
         assertThat(err.toString()).contains("is not the root of the kit: it has no lessons/ folder");
