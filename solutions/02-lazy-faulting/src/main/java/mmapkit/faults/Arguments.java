@@ -1,9 +1,9 @@
 package mmapkit.faults;
 
 import mmapkit.mapping.Pages;
+import mmapkit.mapping.Segments;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * Argument checks whose messages name the argument, its value and the rule. Given code: use it in
@@ -19,20 +19,7 @@ final class Arguments {
      * starting on a page boundary.
      */
     static MemorySegment pageAlignedSegment(String name, MemorySegment segment) {
-        Objects.requireNonNull(segment, name);
-        if (!segment.isNative()) {
-            throw new IllegalArgumentException(name + " " + segment + " must be native memory (a mapping), not a heap segment");
-        }
-        if (!segment.scope().isAlive()) {
-            throw new IllegalStateException(name + " at 0x" + Long.toHexString(segment.address())
-                    + " belongs to a closed mapping (its arena is closed): map the file again");
-        }
-        if (!Pages.isAligned(segment.address())) {
-            throw new IllegalArgumentException(name + " address 0x" + Long.toHexString(segment.address())
-                    + " must be a multiple of the page size " + Pages.size()
-                    + " (slice the mapping at a page boundary, or use MappedFile.pageSpan())");
-        }
-        return segment;
+        return Segments.requirePageAligned(name, segment);
     }
 
     /** The pages a segment spans: its size rounded up to whole pages. */
