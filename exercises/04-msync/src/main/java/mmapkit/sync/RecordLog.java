@@ -1,0 +1,176 @@
+package mmapkit.sync;
+
+import mmapkit.sync.RecordFormat.Mark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A crash-consistent, append-only log of records on a {@link Storage}: after a crash at any point,
+ * {@link #open} recovers exactly the records of some completed commit (the last one, or the one
+ * that was in progress), never a torn record and never fewer than were committed.
+ *
+ * <pre>{@code
+ * try (MappedStorage storage = MappedStorage.open(path, 1 << 20)) {
+ *     RecordLog log = RecordLog.create(storage);   // formats the storage
+ *     log.append("debit 10".getBytes(UTF_8));
+ *     log.append("credit 10".getBytes(UTF_8));
+ *     log.commit();                                // both records are durable, or neither
+ * }
+ * // after a crash, a kill or a reboot:
+ * RecordLog log = RecordLog.open(storage);         // the records of the last commit
+ * }</pre>
+ *
+ * <h2>How</h2>
+ * The layout is in {@link RecordFormat}: two commit slots, then checksummed records. A commit
+ * flushes the new records first, and only then writes and flushes a commit mark (sequence number,
+ * committed end, checksum) into the slot the previous commit did not use. Recovery takes the valid
+ * mark with the highest sequence number and reads the records up to its committed end. A crash
+ * before the mark reached the device leaves the previous mark in charge; a crash while the mark was
+ * written leaves a slot that fails its checksum, and the other slot in charge; a mark on the device
+ * always points at records that are there too, because they were flushed before it was written.
+ *
+ * <p>Not thread-safe, and one writer at a time: a learner-sized log.
+ */
+public final class RecordLog {
+
+    private final Storage storage;
+    private final FlushPolicy policy;
+    /** The sequence number of the last commit (1 after create). */
+    private long sequence;
+    /** The offset just past the last committed record. */
+    private long committedEnd;
+    /** The offset where the next record goes: committedEnd plus the records appended since. */
+    private long end;
+    private long committedCount;
+    private long pendingCount;
+
+    private RecordLog(Storage storage, FlushPolicy policy, long sequence, long committedEnd, long committedCount) {
+        this.storage = storage;
+        this.policy = policy;
+        this.sequence = sequence;
+        this.committedEnd = committedEnd;
+        this.end = committedEnd;
+        this.committedCount = committedCount;
+    }
+
+    /** {@link #create(Storage, FlushPolicy)} with the crash-consistent {@link FlushPolicy#DATA_THEN_MARK}. */
+    public static RecordLog create(Storage storage) {
+        return create(storage, FlushPolicy.DATA_THEN_MARK);
+    }
+
+    /**
+     * Formats {@code storage} as an empty log (commit 1 in slot B, slot A zeroed) and flushes the
+     * format, whatever the policy. Whatever the storage held is gone.
+     *
+     * @throws IllegalArgumentException for a storage smaller than three blocks (12288 bytes)
+     */
+    public static RecordLog create(Storage storage, FlushPolicy policy) {
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(policy, "policy");
+        if (storage.size() < RecordFormat.DATA_START + RecordFormat.BLOCK) {
+            throw new IllegalArgumentException("storage of " + storage.size() + " bytes is too small for a log: it needs"
+                    + " at least " + (RecordFormat.DATA_START + RecordFormat.BLOCK) + " (two commit slots and a block of records)");
+        }
+        storage.write(RecordFormat.slotOffset(0), new byte[RecordFormat.SLOT_SIZE]);
+        storage.write(RecordFormat.slotOffset(1), RecordFormat.encodeMark(new Mark(1, RecordFormat.DATA_START)));
+        storage.flush(0, RecordFormat.DATA_START);
+        return new RecordLog(storage, policy, 1, RecordFormat.DATA_START, 0);
+    }
+
+    /** {@link #open(Storage, FlushPolicy)} with the crash-consistent {@link FlushPolicy#DATA_THEN_MARK}. */
+    public static RecordLog open(Storage storage) {
+        return open(storage, FlushPolicy.DATA_THEN_MARK);
+    }
+
+    /**
+     * Recovers the log on {@code storage}: takes the valid commit mark with the highest sequence
+     * number, checks every record up to its committed end, and forgets whatever lies after it
+     * (records appended but never committed, or torn by a crash). Writes nothing.
+     *
+     * @throws CorruptLogException when neither slot holds a valid mark (the message says "no valid
+     *                             commit mark"), or a committed record does not check out (its
+     *                             length runs past the committed end, or its checksum fails; the
+     *                             message names the record's offset)
+     */
+    public static RecordLog open(Storage storage, FlushPolicy policy) {
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(policy, "policy");
+        throw new UnsupportedOperationException("TODO 04.6: find the newest valid commit mark and check the records up to it (see hint 04.6)");
+    }
+
+
+    /**
+     * Appends a record after the others. It is visible to {@link #pendingCount()} at once and part of
+     * the log only after the next {@link #commit()}; a crash before that loses it.
+     *
+     * @return the offset of the record in the storage
+     * @throws NullPointerException  for a null payload
+     * @throws IllegalStateException when the record does not fit in what is left of the storage (the
+     *                               message names the record's size and the bytes left); nothing is
+     *                               written then
+     */
+    public long append(byte[] payload) {
+        throw new UnsupportedOperationException("TODO 04.5: write the record after the others (see hint 04.5)");
+    }
+
+    /**
+     * Makes every appended record part of the log, durably when the policy flushes: the records, then
+     * a new commit mark in the other slot, in the order the {@link FlushPolicy} says. With nothing
+     * appended since the last commit it does nothing.
+     *
+     * @return the sequence number of the last commit
+     */
+    public long commit() {
+        throw new UnsupportedOperationException("TODO 04.5: flush the records, then write and flush the commit mark (see hint 04.5)");
+    }
+
+    /** The payloads of the committed records, in order, read from the storage. */
+    public List<byte[]> records() {
+        List<byte[]> records = new ArrayList<>();
+        long offset = RecordFormat.DATA_START;
+        while (offset < committedEnd) {
+            int length = RecordFormat.headerLength(storage.read(offset, RecordFormat.HEADER_SIZE));
+            records.add(storage.read(offset + RecordFormat.HEADER_SIZE, length));
+            offset += RecordFormat.recordSize(length);
+        }
+        return records;
+    }
+
+    /** The sequence number of the last commit: 1 for a new log, one more for each commit. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** The offset just past the last committed record. */
+    public long committedEnd() {
+        return committedEnd;
+    }
+
+    /** How many records are committed. */
+    public long committedCount() {
+        return committedCount;
+    }
+
+    /** How many records were appended since the last commit. */
+    public long pendingCount() {
+        return pendingCount;
+    }
+
+    /** The flush order of its commits. */
+    public FlushPolicy policy() {
+        return policy;
+    }
+
+    /** The storage it lives on. */
+    public Storage storage() {
+        return storage;
+    }
+
+    @Override
+    public String toString() {
+        return "RecordLog[commit " + sequence + ", " + committedCount + " record(s) up to offset " + committedEnd
+                + ", " + pendingCount + " pending, " + policy + "]";
+    }
+}

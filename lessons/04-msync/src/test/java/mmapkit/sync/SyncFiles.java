@@ -1,0 +1,132 @@
+package mmapkit.sync;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import mmapkit.dirty.PageCacheState;
+import mmapkit.faults.Advice;
+import mmapkit.faults.PageControl;
+import mmapkit.mapping.MapMode;
+import mmapkit.mapping.MappedFile;
+import mmapkit.mapping.Pages;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Test files on a disk file system for the msync tests: on tmpfs a file's pages are never written
+ * back, so "dirty" and "clean" would mean nothing there. Also what the tests ask the kernel
+ * directly (cachestat through module 03's reference {@link PageCacheState}), without the code under test.
+ */
+final class SyncFiles implements AutoCloseable {
+
+    static final long PAGE = Pages.size();
+
+    /** Added to every "still dirty" check: the kernel's own write-back may have been quicker. */
+    static final String WRITEBACK_NOTE = " (if fewer: the kernel wrote some back on its own since the stores,"
+            + " which it does after dirty_expire_centisecs or under memory pressure; run the test again)";
+
+    private final Path dir;
+
+    private SyncFiles(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A fresh folder on a disk file system (see {@link mmapkit.faults.bench.ScratchFolder#onDisk()}). */
+    static SyncFiles create() {
+        try {
+            return new SyncFiles(Files.createTempDirectory(mmapkit.faults.bench.ScratchFolder.onDisk(), "msync-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Skips the calling test, with the reason, where the kernel has no cachestat. */
+    static void assumeCachestat() {
+        assumeTrue(PageCacheState.supported(), PageCacheState::unsupportedReason);
+    }
+
+    /** A fresh file of {@code pages} pages that is one hole: nothing of it cached, nothing dirty. */
+    Path hole(String name, long pages) {
+        Path file = dir.resolve(name);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(pages * PAGE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /** A file of {@code bytes} bytes of {@code value}, written with write() and fsync'ed: cached and clean. */
+    Path filled(String name, long bytes, byte value) {
+        Path file = dir.resolve(name);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) bytes);
+            while (buffer.hasRemaining()) {
+                buffer.put(value);
+            }
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /** A path in the folder; the file is not created. */
+    Path path(String name) {
+        return dir.resolve(name);
+    }
+
+    /**
+     * Maps a whole file SHARED with MADV_RANDOM: no readahead, so each page stored to becomes a
+     * page of its own in the page cache (no large folio), and k pages written are k dirty pages.
+     */
+    static MappedFile mapPageByPage(Path file) throws IOException {
+        MappedFile mapping = MappedFile.map(file, MapMode.SHARED);
+        PageControl.advise(mapping.segment(), Advice.RANDOM);
+        return mapping;
+    }
+
+    /** How many of the pages {@code [first, first + count)} of {@code file} are dirty, as cachestat says. */
+    static long dirtyPages(Path file, long first, long count) {
+        return PageCacheState.of(file, first * PAGE, count * PAGE).dirty();
+    }
+
+    /** How many of the pages {@code [first, first + count)} of {@code file} are under write-back now. */
+    static long writebackPages(Path file, long first, long count) {
+        return PageCacheState.of(file, first * PAGE, count * PAGE).writeback();
+    }
+
+    /** One number of a sysctl file, read in one read() as the kernel wants. */
+    static long sysctl(String name) {
+        try (InputStream in = Files.newInputStream(Path.of("/proc/sys/vm", name))) {
+            byte[] buffer = new byte[128];
+            int read = in.read(buffer);
+            return Long.parseLong(new String(buffer, 0, read, StandardCharsets.US_ASCII).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
