@@ -44,6 +44,7 @@ public final class FileWindows implements AutoCloseable {
      * @throws IOException              when the file's size cannot be read
      */
     public static FileWindows open(Path file, MapMode mode, long budget) throws IOException {
+        // TODO 01.6 (see hint 01.6)
         throw new UnsupportedOperationException("TODO 01.6: check the budget and remember the file's size (see hint 01.6)");
     }
 
@@ -98,6 +99,7 @@ public final class FileWindows implements AutoCloseable {
      */
     private MemorySegment windowFor(long position, int bytes) {
         checkOpen();
+        // TODO 01.6 (see hint 01.6)
         throw new UnsupportedOperationException("TODO 01.6: map the window that holds position " + position + " (see hint 01.6)");
     }
 

@@ -82,6 +82,7 @@ public final class MappedFile implements AutoCloseable {
      * @throws IOException              when the file cannot be opened (it is never created) or mapped
      */
     public static MappedFile map(Path file, MapMode mode, long offset, long length) throws IOException {
+        // TODO 01.3 (see hint 01.3)
         throw new UnsupportedOperationException("TODO 01.3: check the arguments, open the file as the mode needs and map it (see hint 01.3)");
     }
 
@@ -112,6 +113,7 @@ public final class MappedFile implements AutoCloseable {
 
     /** The file offset the kernel mapping starts at: the page that holds {@code offset}. */
     private static long pageStart(long offset) {
+        // TODO 01.4 (see hint 01.4)
         if (!Pages.isAligned(offset)) {
             throw new UnsupportedOperationException("TODO 01.4: map from the page that holds offset " + offset + " (see hint 01.4)");
         }
@@ -126,6 +128,7 @@ public final class MappedFile implements AutoCloseable {
      */
     public MemorySegment segment() {
         checkOpen();
+        // TODO 01.4 (see hint 01.4)
         return mapped; // TODO 01.4: slice off the bytes before offset (see hint 01.4)
     }
 
@@ -140,6 +143,7 @@ public final class MappedFile implements AutoCloseable {
     @SuppressWarnings("restricted")
     public MemorySegment pageSpan() {
         checkOpen();
+        // TODO 01.4 (see hint 01.4)
         throw new UnsupportedOperationException("TODO 01.4: widen the mapping to whole pages (see hint 01.4)");
     }
 
@@ -195,6 +199,7 @@ public final class MappedFile implements AutoCloseable {
      */
     public void grow(long newLength) throws IOException {
         checkOpen();
+        // TODO 01.7 (see hint 01.7)
         throw new UnsupportedOperationException("TODO 01.7: extend the file, map the longer region, then unmap the old one (see hint 01.7)");
     }
 
@@ -212,6 +217,7 @@ public final class MappedFile implements AutoCloseable {
      */
     @Override
     public void close() {
+        // TODO 01.5 (see hint 01.5)
         // TODO 01.5: unmap now, exactly once (see hint 01.5); until then mappings stay until the JVM exits
     }
 

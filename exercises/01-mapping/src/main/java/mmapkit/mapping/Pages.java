@@ -30,6 +30,7 @@ public final class Pages {
      * {@code <= offset}. {@code alignDown(4097) == 4096}.
      */
     public static long alignDown(long offset) {
+        // TODO 01.1 (see hint 01.1)
         throw new UnsupportedOperationException("TODO 01.1: round offset down to a multiple of the page size (see hint 01.1)");
     }
 
@@ -40,16 +41,19 @@ public final class Pages {
      * @throws IllegalArgumentException when the result would not fit in a long
      */
     public static long alignUp(long offset) {
+        // TODO 01.1 (see hint 01.1)
         throw new UnsupportedOperationException("TODO 01.1: round offset up to a multiple of the page size (see hint 01.1)");
     }
 
     /** Whether {@code offset} is a multiple of the page size (0 is). */
     public static boolean isAligned(long offset) {
+        // TODO 01.1 (see hint 01.1)
         throw new UnsupportedOperationException("TODO 01.1: tell whether offset is a multiple of the page size (see hint 01.1)");
     }
 
     /** Where {@code offset} falls inside its page: {@code offsetInPage(4097) == 1}. */
     public static long offsetInPage(long offset) {
+        // TODO 01.1 (see hint 01.1)
         throw new UnsupportedOperationException("TODO 01.1: find where offset falls inside its page (see hint 01.1)");
     }
 
@@ -58,6 +62,7 @@ public final class Pages {
      * (one byte in each of two pages), {@code pageCount(0, 4096) == 1}, {@code pageCount(100, 0) == 0}.
      */
     public static long pageCount(long offset, long length) {
+        // TODO 01.1 (see hint 01.1)
         throw new UnsupportedOperationException("TODO 01.1: count the pages that [offset, offset + length) touches (see hint 01.1)");
     }
 }

@@ -58,6 +58,7 @@ public final class RawMapping implements AutoCloseable {
      * @throws NativeCallException      when the kernel refuses the call
      */
     public static RawMapping map(long length, int prot, int flags, int fd, long offset) {
+        // TODO 01.8 (see hint 01.8)
         throw new UnsupportedOperationException("TODO 01.8: check the arguments, then call mmap (see hint 01.8)");
     }
 
@@ -69,6 +70,7 @@ public final class RawMapping implements AutoCloseable {
     @SuppressWarnings("restricted")
     public MemorySegment segment() {
         checkOpen();
+        // TODO 01.8 (see hint 01.8)
         throw new UnsupportedOperationException("TODO 01.8: give the memory out as a segment of this mapping's arena (see hint 01.8)");
     }
 
@@ -106,6 +108,7 @@ public final class RawMapping implements AutoCloseable {
      */
     @Override
     public void close() {
+        // TODO 01.8 (see hint 01.8)
         // TODO 01.8: unmap exactly once, after making the segments unusable (see hint 01.8)
     }
 

@@ -37,17 +37,20 @@ public final class FaultCounters {
      *                                  field that is not a number, saying which
      */
     public static Faults parse(String statText) {
+        // TODO 02.1 (see hint 02.1)
         throw new UnsupportedOperationException("TODO 02.1: read minflt and majflt after the last ')' (see hint 02.1)");
     }
 
 
     /** This process's fault counts so far (all its threads): {@code /proc/self/stat}. */
     public static Faults process() {
+        // TODO 02.1 (see hint 02.1)
         throw new UnsupportedOperationException("TODO 02.1: parse /proc/self/stat (see hint 02.1)");
     }
 
     /** The calling thread's fault counts so far: {@code /proc/thread-self/stat}. */
     public static Faults thread() {
+        // TODO 02.1 (see hint 02.1)
         throw new UnsupportedOperationException("TODO 02.1: parse /proc/thread-self/stat (see hint 02.1)");
     }
 
@@ -57,6 +60,7 @@ public final class FaultCounters {
      * Faults of the threads the code starts are not counted.
      */
     public static Faults measure(Runnable code) {
+        // TODO 02.1 (see hint 02.1)
         throw new UnsupportedOperationException("TODO 02.1: read the thread's counters before and after (see hint 02.1)");
     }
 

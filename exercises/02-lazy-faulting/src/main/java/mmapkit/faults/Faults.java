@@ -18,11 +18,13 @@ public record Faults(long minor, long major) {
 
     /** The faults between {@code earlier} and these counts: {@code after.minus(before)}. */
     public Faults minus(Faults earlier) {
+        // TODO 02.1 (see hint 02.1)
         throw new UnsupportedOperationException("TODO 02.1: subtract the earlier counts (see hint 02.1)");
     }
 
     /** Minor plus major faults. */
     public long total() {
+        // TODO 02.1 (see hint 02.1)
         throw new UnsupportedOperationException("TODO 02.1: add minor and major faults (see hint 02.1)");
     }
 

@@ -39,6 +39,7 @@ public record MincoreVisibility(boolean reliable, String reason) {
      */
     public static MincoreVisibility decide(String kernelRelease, long fileOwnerUid, long callerFsUid,
                                            boolean capFowner, boolean writable) {
+        // TODO 02.2 (see hint 02.2)
         throw new UnsupportedOperationException("TODO 02.2: apply the Linux 5.2 rule of can_do_mincore (see hint 02.2)");
     }
 

@@ -40,6 +40,7 @@ public final class PageControl {
      * @throws IllegalStateException    for a segment of a closed mapping
      */
     public static void touch(MemorySegment segment, Access access) {
+        // TODO 02.3 (see hint 02.3)
         throw new UnsupportedOperationException("TODO 02.3: access the first byte of every page (see hint 02.3)");
     }
 
@@ -50,6 +51,7 @@ public final class PageControl {
      *                                  not starting on a page boundary, or a WRITE to a read-only one
      */
     public static void touchPages(MemorySegment segment, Access access, long... pages) {
+        // TODO 02.3 (see hint 02.3)
         throw new UnsupportedOperationException("TODO 02.3: access the first byte of each page asked for (see hint 02.3)");
     }
 
@@ -65,6 +67,7 @@ public final class PageControl {
      * @throws UncheckedIOException when the file cannot be opened or synced
      */
     public static void evict(Path file) {
+        // TODO 02.3 (see hint 02.3)
         throw new UnsupportedOperationException("TODO 02.3: write dirty pages back, then posix_fadvise DONTNEED (see hint 02.3)");
     }
 
@@ -76,6 +79,7 @@ public final class PageControl {
      * @throws NativeCallException      when madvise fails (such as ENOMEM for a range not mapped)
      */
     public static void advise(MemorySegment segment, Advice advice) {
+        // TODO 02.4 (see hint 02.4)
         throw new UnsupportedOperationException("TODO 02.4: call madvise with the advice's number (see hint 02.4)");
     }
 
@@ -90,6 +94,7 @@ public final class PageControl {
      * @throws IllegalArgumentException      for a segment not starting on a page boundary
      */
     public static void populate(MemorySegment segment, Access access) {
+        // TODO 02.4 (see hint 02.4)
         throw new UnsupportedOperationException("TODO 02.4: call madvise MADV_POPULATE_READ or _WRITE and report failures (see hint 02.4)");
     }
 
@@ -104,6 +109,7 @@ public final class PageControl {
      * @throws UncheckedIOException     when the file's size cannot be read
      */
     public static RawMapping mapPopulated(Path file) {
+        // TODO 02.4 (see hint 02.4)
         throw new UnsupportedOperationException("TODO 02.4: mmap the file with MAP_POPULATE (see hint 02.4)");
     }
 

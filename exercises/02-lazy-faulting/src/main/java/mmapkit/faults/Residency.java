@@ -26,6 +26,7 @@ public final class Residency {
      * @throws IllegalStateException    for a segment of a closed mapping
      */
     public static ResidencyMap of(MemorySegment segment) {
+        // TODO 02.2 (see hint 02.2)
         throw new UnsupportedOperationException("TODO 02.2: call mincore on the segment's pages (see hint 02.2)");
     }
 
@@ -38,6 +39,7 @@ public final class Residency {
      * @throws UncheckedIOException when the file cannot be opened or mapped
      */
     public static FileResidency ofFile(Path file) {
+        // TODO 02.2 (see hint 02.2)
         throw new UnsupportedOperationException("TODO 02.2: map the file, ask mincore, unmap (see hint 02.2)");
     }
 }

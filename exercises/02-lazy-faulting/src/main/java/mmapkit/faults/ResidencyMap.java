@@ -32,6 +32,7 @@ public final class ResidencyMap {
      * the other bits are ignored.
      */
     public static ResidencyMap fromVector(byte[] vector) {
+        // TODO 02.2 (see hint 02.2)
         throw new UnsupportedOperationException("TODO 02.2: keep bit 0 of each byte (see hint 02.2)");
     }
 
@@ -46,16 +47,19 @@ public final class ResidencyMap {
      * @throws IllegalArgumentException for a page outside {@code [0, pageCount())}
      */
     public boolean isResident(long page) {
+        // TODO 02.2 (see hint 02.2)
         throw new UnsupportedOperationException("TODO 02.2: look up page " + page + " (see hint 02.2)");
     }
 
     /** How many pages were resident. */
     public long residentCount() {
+        // TODO 02.2 (see hint 02.2)
         throw new UnsupportedOperationException("TODO 02.2: count the resident pages (see hint 02.2)");
     }
 
     /** The runs of consecutive resident pages, in page order; empty when none was resident. */
     public List<PageRun> residentRuns() {
+        // TODO 02.2 (see hint 02.2)
         throw new UnsupportedOperationException("TODO 02.2: find the runs of resident pages (see hint 02.2)");
     }
 

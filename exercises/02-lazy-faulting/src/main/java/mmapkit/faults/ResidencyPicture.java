@@ -29,6 +29,7 @@ public final class ResidencyPicture {
      * @throws IllegalArgumentException when {@code columns} is not positive, naming its value
      */
     public static String render(ResidencyMap map, int columns) {
+        // TODO 02.5 (see hint 02.5)
         throw new UnsupportedOperationException("TODO 02.5: draw one character per group of pages (see hint 02.5)");
     }
 
@@ -42,6 +43,7 @@ public final class ResidencyPicture {
      * @param columns the most groups, at least 1
      */
     public static String toJson(ResidencyMap map, int columns) {
+        // TODO 02.5 (see hint 02.5)
         throw new UnsupportedOperationException("TODO 02.5: write the counts as JSON (see hint 02.5)");
     }
 
@@ -50,6 +52,7 @@ public final class ResidencyPicture {
      * {@code ceil(pageCount / columns)}.
      */
     public static long pagesPerGroup(long pageCount, int columns) {
+        // TODO 02.5 (see hint 02.5)
         throw new UnsupportedOperationException("TODO 02.5: find how many pages one character stands for (see hint 02.5)");
     }
 

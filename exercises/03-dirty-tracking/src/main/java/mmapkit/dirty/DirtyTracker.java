@@ -71,6 +71,7 @@ public final class DirtyTracker {
      * @throws IllegalStateException    for a segment of a closed arena; the message says it is "closed"
      */
     public static DirtyTracker over(MemorySegment segment) {
+        // TODO 03.5 (see hint 03.5)
         throw new UnsupportedOperationException("TODO 03.5: check the segment and make a tracker with no page dirty (see hint 03.5)");
     }
 
@@ -96,6 +97,7 @@ public final class DirtyTracker {
      *                                  nothing is marked then
      */
     public void put(long offset, byte[] data) {
+        // TODO 03.5 (see hint 03.5)
         throw new UnsupportedOperationException("TODO 03.5: copy " + (data == null ? "null" : data.length + " bytes") + " to offset " + offset + " and mark their pages (see hint 03.5)");
     }
 
@@ -108,6 +110,7 @@ public final class DirtyTracker {
      * @throws IllegalStateException    when the segment's arena is closed (the message says "closed")
      */
     public void putLong(long offset, long value) {
+        // TODO 03.5 (see hint 03.5)
         throw new UnsupportedOperationException("TODO 03.5: store 8 bytes at offset " + offset + " and mark their pages (see hint 03.5)");
     }
 
@@ -119,6 +122,7 @@ public final class DirtyTracker {
      * @throws IllegalStateException    when the segment's arena is closed (the message says "closed")
      */
     public void putByte(long offset, byte value) {
+        // TODO 03.5 (see hint 03.5)
         throw new UnsupportedOperationException("TODO 03.5: store a byte at offset " + offset + " and mark its page (see hint 03.5)");
     }
 
@@ -130,11 +134,13 @@ public final class DirtyTracker {
      *                                  as in {@code "page 16 is outside the 16 pages of the segment: ..."}
      */
     public boolean isDirty(long page) {
+        // TODO 03.5 (see hint 03.5)
         throw new UnsupportedOperationException("TODO 03.5: look up the bit of page " + page + " (see hint 03.5)");
     }
 
     /** How many pages are dirty. */
     public long dirtyPages() {
+        // TODO 03.5 (see hint 03.5)
         throw new UnsupportedOperationException("TODO 03.5: count the dirty pages (see hint 03.5)");
     }
 
@@ -144,11 +150,13 @@ public final class DirtyTracker {
      * nothing is dirty. A snapshot: later writes do not change the list.
      */
     public List<PageRun> dirtyRuns() {
+        // TODO 03.5 (see hint 03.5)
         throw new UnsupportedOperationException("TODO 03.5: find the runs of dirty pages (see hint 03.5)");
     }
 
     /** Forgets every mark: no page is dirty afterwards. The bytes written stay as they are. */
     public void clear() {
+        // TODO 03.5 (see hint 03.5)
         throw new UnsupportedOperationException("TODO 03.5: clear the bitmap (see hint 03.5)");
     }
 

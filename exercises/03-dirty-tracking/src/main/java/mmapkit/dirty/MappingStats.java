@@ -52,6 +52,7 @@ public record MappingStats(long rss, long pss, long sharedClean, long sharedDirt
      * @throws IllegalStateException    for a segment of a closed mapping, naming its address in hex
      */
     public static MappingStats of(MemorySegment segment) {
+        // TODO 03.1 (see hint 03.1)
         throw new UnsupportedOperationException("TODO 03.1: find the smaps entry holding the segment's first byte (see hint 03.1)");
     }
 
@@ -64,6 +65,7 @@ public record MappingStats(long rss, long pss, long sharedClean, long sharedDirt
      *                                  and its value (such as {@code Rss 'lots kB'})
      */
     public static MappingStats parse(String smapsEntryText) {
+        // TODO 03.1 (see hint 03.1)
         throw new UnsupportedOperationException("TODO 03.1: read the Name: value kB lines of an smaps entry (see hint 03.1)");
     }
 

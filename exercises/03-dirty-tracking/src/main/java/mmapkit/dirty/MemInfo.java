@@ -17,6 +17,7 @@ public record MemInfo(long dirty, long writeback) {
 
     /** The counters now, from {@code /proc/meminfo}. */
     public static MemInfo current() {
+        // TODO 03.1 (see hint 03.1)
         throw new UnsupportedOperationException("TODO 03.1: read /proc/meminfo (see hint 03.1)");
     }
 
@@ -28,6 +29,7 @@ public record MemInfo(long dirty, long writeback) {
      *                                  it, or its value is not a size
      */
     public static MemInfo parse(String text) {
+        // TODO 03.1 (see hint 03.1)
         throw new UnsupportedOperationException("TODO 03.1: read the Dirty and Writeback lines (see hint 03.1)");
     }
 }

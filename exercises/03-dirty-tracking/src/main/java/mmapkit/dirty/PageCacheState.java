@@ -22,6 +22,7 @@ public final class PageCacheState {
      * a kernel with the call answers {@code EBADF}, one without it {@code ENOSYS}.
      */
     public static boolean supported() {
+        // TODO 03.2 (see hint 03.2)
         throw new UnsupportedOperationException("TODO 03.2: probe for cachestat (see hint 03.2)");
     }
 
@@ -30,6 +31,7 @@ public final class PageCacheState {
      * (ENOSYS): it needs Linux 6.5 or later, this is 6.1.0"}; the empty string when it can.
      */
     public static String unsupportedReason() {
+        // TODO 03.2 (see hint 03.2)
         throw new UnsupportedOperationException("TODO 03.2: probe for cachestat (see hint 03.2)");
     }
 
@@ -44,6 +46,7 @@ public final class PageCacheState {
      * @throws NativeCallException           when the file cannot be opened, or the call fails
      */
     public static CacheStat of(Path file, long offset, long length) {
+        // TODO 03.2 (see hint 03.2)
         throw new UnsupportedOperationException("TODO 03.2: call cachestat on the file's range (see hint 03.2)");
     }
 

@@ -70,6 +70,7 @@ public final class PageHashTracker {
      * @throws IllegalStateException for a segment of a closed arena; the message says it is "closed"
      */
     public static PageHashTracker snapshot(MemorySegment segment) {
+        // TODO 03.6 (see hint 03.6)
         throw new UnsupportedOperationException("TODO 03.6: hash every page of the segment (see hint 03.6)");
     }
 
@@ -91,6 +92,7 @@ public final class PageHashTracker {
      * @throws IllegalStateException when the segment's arena is closed (the message says "closed")
      */
     public long[] changedPages() {
+        // TODO 03.6 (see hint 03.6)
         throw new UnsupportedOperationException("TODO 03.6: compare each page's hash with the snapshot (see hint 03.6)");
     }
 
@@ -101,6 +103,7 @@ public final class PageHashTracker {
      * @throws IllegalStateException when the segment's arena is closed (the message says "closed")
      */
     public List<PageRun> changedRuns() {
+        // TODO 03.6 (see hint 03.6)
         throw new UnsupportedOperationException("TODO 03.6: turn the changed pages into runs (see hint 03.6)");
     }
 
@@ -111,6 +114,7 @@ public final class PageHashTracker {
      * @throws IllegalStateException when the segment's arena is closed (the message says "closed")
      */
     public void resnapshot() {
+        // TODO 03.6 (see hint 03.6)
         throw new UnsupportedOperationException("TODO 03.6: hash every page again (see hint 03.6)");
     }
 

@@ -31,6 +31,7 @@ public final class PageMap {
      * @throws UncheckedIOException     when pagemap cannot be read
      */
     public static PageFlags[] of(MemorySegment segment) {
+        // TODO 03.3 (see hint 03.3)
         throw new UnsupportedOperationException("TODO 03.3: read the segment's entries of /proc/self/pagemap (see hint 03.3)");
     }
 

@@ -28,6 +28,7 @@ public final class SoftDirty {
      * clearing and 1 after the write.
      */
     public static boolean supported() {
+        // TODO 03.3 (see hint 03.3)
         throw new UnsupportedOperationException("TODO 03.3: probe for soft-dirty bits (see hint 03.3)");
     }
 
@@ -36,6 +37,7 @@ public final class SoftDirty {
      * (built without CONFIG_MEM_SOFT_DIRTY)"}; the empty string when they can.
      */
     public static String unsupportedReason() {
+        // TODO 03.3 (see hint 03.3)
         throw new UnsupportedOperationException("TODO 03.3: probe for soft-dirty bits (see hint 03.3)");
     }
 
@@ -46,6 +48,7 @@ public final class SoftDirty {
      * @throws UncheckedIOException when clear_refs cannot be written
      */
     public static void clear() {
+        // TODO 03.3 (see hint 03.3)
         throw new UnsupportedOperationException("TODO 03.3: write 4 to /proc/self/clear_refs (see hint 03.3)");
     }
 

@@ -44,6 +44,7 @@ public record WritebackSettings(int dirtyExpireCentisecs, int dirtyWritebackCent
      * @throws UncheckedIOException     when a file cannot be read, naming it
      */
     public static WritebackSettings read(Path folder) {
+        // TODO 03.4 (see hint 03.4)
         throw new UnsupportedOperationException("TODO 03.4: read the six dirty_* files of " + folder + " (see hint 03.4)");
     }
 
@@ -71,6 +72,7 @@ public record WritebackSettings(int dirtyExpireCentisecs, int dirtyWritebackCent
      * A {@code dirty_writeback_centisecs} of 0 turns periodic writeback off.
      */
     public String explain() {
+        // TODO 03.4 (see hint 03.4)
         throw new UnsupportedOperationException("TODO 03.4: explain the settings in plain words (see hint 03.4)");
     }
 

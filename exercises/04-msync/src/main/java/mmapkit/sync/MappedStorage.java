@@ -33,10 +33,12 @@ public final class MappedStorage implements Storage, AutoCloseable {
      * growing it with zeros, when it is shorter. A longer file keeps its length.
      *
      * @param size a positive multiple of the page size
-     * @throws IllegalArgumentException for a size that is not a positive multiple of the page size
+     * @throws IllegalArgumentException for a size that is not a positive multiple of the page size; the
+     *                                  message names it as in "size 4097"
      * @throws IOException              when the file cannot be opened, grown or mapped
      */
     public static MappedStorage open(Path file, long size) throws IOException {
+        // TODO 04.7 (see hint 04.7)
         throw new UnsupportedOperationException("TODO 04.7: map " + size + " bytes of " + file + " shared (see hint 04.7)");
     }
 
@@ -57,16 +59,19 @@ public final class MappedStorage implements Storage, AutoCloseable {
 
     @Override
     public byte[] read(long offset, int length) {
+        // TODO 04.7 (see hint 04.7)
         throw new UnsupportedOperationException("TODO 04.7: copy " + length + " bytes out of the mapping (see hint 04.7)");
     }
 
     @Override
     public void write(long offset, byte[] data) {
+        // TODO 04.7 (see hint 04.7)
         throw new UnsupportedOperationException("TODO 04.7: store the bytes into the mapping (see hint 04.7)");
     }
 
     @Override
     public void flush(long offset, long length) {
+        // TODO 04.7 (see hint 04.7)
         throw new UnsupportedOperationException("TODO 04.7: make the range durable (see hint 04.7)");
     }
 

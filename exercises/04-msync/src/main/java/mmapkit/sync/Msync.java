@@ -41,10 +41,12 @@ public final class Msync {
      * {@link SyncFlag#ASYNC}, and {@link SyncFlag#INVALIDATE} if wanted. A flag given twice counts once.
      *
      * @throws NullPointerException     for a null array or a null flag
-     * @throws IllegalArgumentException for neither or both of SYNC and ASYNC; the message names the
-     *                                  flags given and says "exactly one of SYNC or ASYNC"
+     * @throws IllegalArgumentException for neither or both of SYNC and ASYNC; the message names each
+     *                                  flag given by its name (as in "INVALIDATE") and says "exactly one
+     *                                  of SYNC or ASYNC" (in any letter case)
      */
     public static int flagBits(SyncFlag... flags) {
+        // TODO 04.2 (see hint 04.2)
         throw new UnsupportedOperationException("TODO 04.2: check the flags and combine their bits (see hint 04.2)");
     }
 
@@ -55,14 +57,17 @@ public final class Msync {
      *
      * @param flags exactly one of SYNC or ASYNC, and INVALIDATE optionally
      * @return the pages flushed (empty for an empty range)
-     * @throws IllegalArgumentException for bad flags ({@link #flagBits}) or a bad range
-     *                                  ({@link FlushRange#covering})
+     * @throws IllegalArgumentException for bad flags, even for an empty range (the message as
+     *                                  {@link #flagBits} says: "exactly one of SYNC or ASYNC"), or a bad
+     *                                  range (the message as {@link FlushRange#covering} says, as in
+     *                                  "offset -8")
      * @throws IllegalStateException    for a segment of a closed mapping
      * @throws NativeCallException      when the kernel refuses: ENOMEM for a range that is not mapped
      *                                  (anymore), EBUSY for INVALIDATE on locked memory, EIO when the
      *                                  device failed
      */
     public static FlushRange flush(MemorySegment segment, long offset, long length, SyncFlag... flags) {
+        // TODO 04.2 (see hint 04.2)
         throw new UnsupportedOperationException("TODO 04.2: check the flags, find the pages and call msync (see hint 04.2)");
     }
 

@@ -90,13 +90,15 @@ public final class RecordLog {
      * (records appended but never committed, or torn by a crash). Writes nothing.
      *
      * @throws CorruptLogException when neither slot holds a valid mark (the message says "no valid
-     *                             commit mark"), or a committed record does not check out (its
-     *                             length runs past the committed end, or its checksum fails; the
-     *                             message names the record's offset)
+     *                             commit mark", in any letter case; its offset is 0, that of slot A), or a committed record does not
+     *                             check out (its length is negative or runs past the committed end, or
+     *                             its checksum fails): then {@link CorruptLogException#offset()} is the
+     *                             record's offset and the message names it as in "offset 12296"
      */
     public static RecordLog open(Storage storage, FlushPolicy policy) {
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(policy, "policy");
+        // TODO 04.6 (see hint 04.6)
         throw new UnsupportedOperationException("TODO 04.6: find the newest valid commit mark and check the records up to it (see hint 04.6)");
     }
 
@@ -107,11 +109,13 @@ public final class RecordLog {
      *
      * @return the offset of the record in the storage
      * @throws NullPointerException  for a null payload
-     * @throws IllegalStateException when the record does not fit in what is left of the storage (the
-     *                               message names the record's size and the bytes left); nothing is
-     *                               written then
+     * @throws IllegalStateException when the record does not fit in what is left of the storage; the
+     *                               message names the bytes left as a number (as in "88") and the
+     *                               record's size, its payload's or its whole size (as in "100" or
+     *                               "112"); nothing is written then
      */
     public long append(byte[] payload) {
+        // TODO 04.5 (see hint 04.5)
         throw new UnsupportedOperationException("TODO 04.5: write the record after the others (see hint 04.5)");
     }
 
@@ -123,6 +127,7 @@ public final class RecordLog {
      * @return the sequence number of the last commit
      */
     public long commit() {
+        // TODO 04.5 (see hint 04.5)
         throw new UnsupportedOperationException("TODO 04.5: flush the records, then write and flush the commit mark (see hint 04.5)");
     }
 

@@ -1,5 +1,6 @@
 package mmapkit.sync;
 
+import static mmapkit.sync.Messages.saying;
 import static mmapkit.sync.SyncFiles.WRITEBACK_NOTE;
 import static mmapkit.sync.SyncFiles.dirtyPages;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +79,12 @@ class DirtyFlushTest {
                     .isEqualTo(FlushReport.NOTHING);
             assertThat(DirtyFlush.flushDirtyRuns(tracker, SyncFlag.ASYNC, SyncFlag.INVALIDATE))
                     .as("with any valid flags").isEqualTo(FlushReport.NOTHING);
+            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC, SyncFlag.ASYNC),
+                    "SYNC and ASYNC on a tracker with nothing dirty: bad flags are refused all the same")
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .satisfies(saying("exactly one of SYNC or ASYNC"));
+            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker), "no flag, nothing dirty")
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -126,11 +133,12 @@ class DirtyFlushTest {
             DirtyTracker tracker = DirtyTracker.over(mapping.segment());
             tracker.putLong(PAGE, 1);
             tracker.putLong(4 * PAGE, 4);
-            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC, SyncFlag.ASYNC))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
-            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker)).as("no flag")
+            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC, SyncFlag.ASYNC),
+                    "SYNC and ASYNC").isInstanceOf(IllegalArgumentException.class)
+                    .satisfies(saying("exactly one of SYNC or ASYNC"));
+            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker), "no flag")
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(null, SyncFlag.SYNC))
+            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(null, SyncFlag.SYNC), "a null tracker")
                     .isInstanceOf(NullPointerException.class);
             assertThat(tracker.dirtyRuns()).as("a refused flush must keep every mark: the pages are still unflushed")
                     .containsExactly(new PageRun(1, 1), new PageRun(4, 1));
@@ -145,9 +153,9 @@ class DirtyFlushTest {
         try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED)) {
             DirtyTracker tracker = DirtyTracker.over(mapping.segment().asSlice(8));
             tracker.putLong(0, 1);
-            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC))
-                    .as("the tracker's page p starts 8 bytes into page p of memory: its runs are not the"
-                            + " kernel's pages")
+            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC),
+                    "a tracker over a slice that starts 8 bytes into a page: the tracker's page p starts 8 bytes"
+                            + " into page p of memory: its runs are not the kernel's pages")
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(tracker.dirtyPages()).as("refused: the mark stays").isEqualTo(1);
         }
@@ -160,7 +168,7 @@ class DirtyFlushTest {
         DirtyTracker tracker = DirtyTracker.over(mapping.segment());
         tracker.putLong(0, 1);
         mapping.close();
-        assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC))
+        assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC), "a tracker over a closed mapping")
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -175,8 +183,8 @@ class DirtyFlushTest {
             tracker.putLong(2 * PAGE, 2);  // run 2: its page is unmapped below, its msync fails with ENOMEM
             MemoryMapCalls.munmap(address + 2 * PAGE, PAGE);
             // from here on nothing touches the memory: msync and the tracker's bitmap only
-            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC))
-                    .as("msync of the unmapped page 2 fails with ENOMEM")
+            assertThatThrownBy(() -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC),
+                    "msync of the unmapped page 2 fails with ENOMEM")
                     .isInstanceOfSatisfying(NativeCallException.class,
                             e -> assertThat(e.errnoName()).isEqualTo("ENOMEM"));
             assertThat(tracker.dirtyRuns()).as("after a failed call every mark stays, even that of run 0 whose msync"

@@ -130,34 +130,35 @@ class FlushRangeTest {
     void aRangeOutsideTheSegmentIsRefusedNamingOffsetAndLength() {
         MemorySegment segment = sixteenPages();
         long size = 16 * PAGE;
-        assertThatThrownBy(() -> FlushRange.covering(segment, -1, 10)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("offset -1");
-        assertThatThrownBy(() -> FlushRange.covering(segment, 0, -5)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("length -5");
-        assertThatThrownBy(() -> FlushRange.covering(segment, size + 1, 0))
-                .as("offset %d is past the end of a segment of %d bytes", size + 1, size)
+        assertThatThrownBy(() -> FlushRange.covering(segment, -1, 10), "offset -1, length 10")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -1");
+        assertThatThrownBy(() -> FlushRange.covering(segment, 0, -5), "offset 0, length -5")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length -5");
+        assertThatThrownBy(() -> FlushRange.covering(segment, size + 1, 0),
+                "offset %d is past the end of a segment of %d bytes", size + 1, size)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset " + (size + 1));
-        assertThatThrownBy(() -> FlushRange.covering(segment, 10 * PAGE, 6 * PAGE + 1))
-                .as("%d bytes at offset %d end 1 byte past the segment", 6 * PAGE + 1, 10 * PAGE)
+        assertThatThrownBy(() -> FlushRange.covering(segment, 10 * PAGE, 6 * PAGE + 1),
+                "%d bytes at offset %d end 1 byte past the segment", 6 * PAGE + 1, 10 * PAGE)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("offset " + 10 * PAGE).hasMessageContaining("length " + (6 * PAGE + 1));
-        assertThatThrownBy(() -> FlushRange.covering(segment, 1, Long.MAX_VALUE))
-                .as("offset + length overflows a long: still refused, not wrapped around")
+        assertThatThrownBy(() -> FlushRange.covering(segment, 1, Long.MAX_VALUE),
+                "offset + length overflows a long: still refused, not wrapped around")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length " + Long.MAX_VALUE);
-        assertThatThrownBy(() -> FlushRange.covering(segment, Long.MAX_VALUE, 1))
+        assertThatThrownBy(() -> FlushRange.covering(segment, Long.MAX_VALUE, 1), "offset Long.MAX_VALUE, length 1")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset " + Long.MAX_VALUE);
     }
 
     @Test
     void onlyLiveNativeMemoryHasPagesToFlush() {
-        assertThatThrownBy(() -> FlushRange.covering(null, 0, 0)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> FlushRange.covering(MemorySegment.ofArray(new byte[64]), 0, 8))
-                .as("a heap segment lives in the Java heap, at no address the kernel knows")
+        assertThatThrownBy(() -> FlushRange.covering(null, 0, 0), "a null segment")
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> FlushRange.covering(MemorySegment.ofArray(new byte[64]), 0, 8),
+                "a heap segment: it lives in the Java heap, at no address the kernel knows")
                 .isInstanceOf(IllegalArgumentException.class);
         MemorySegment segment = sixteenPages();
         arena.close(); // as MappedFile.close() unmaps a mapping
-        assertThatThrownBy(() -> FlushRange.covering(segment, 0, PAGE))
-                .as("the memory of a closed arena is unmapped (or mapped again for something else)")
+        assertThatThrownBy(() -> FlushRange.covering(segment, 0, PAGE),
+                "a segment of a closed arena: its memory is unmapped (or mapped again for something else)")
                 .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -1,5 +1,6 @@
 package mmapkit.sync;
 
+import static mmapkit.sync.Messages.saying;
 import static mmapkit.sync.SyncFiles.WRITEBACK_NOTE;
 import static mmapkit.sync.SyncFiles.dirtyPages;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,20 +57,25 @@ class MsyncTest {
 
     @Test
     void flagBitsRefusesAnythingButExactlyOneOfSyncOrAsync() {
-        assertThatThrownBy(() -> Msync.flagBits(SyncFlag.SYNC, SyncFlag.ASYNC))
-                .as("msync refuses MS_SYNC | MS_ASYNC (EINVAL): refuse it before the call, naming the flags")
+        assertThatThrownBy(() -> Msync.flagBits(SyncFlag.SYNC, SyncFlag.ASYNC),
+                "msync refuses MS_SYNC | MS_ASYNC (EINVAL): refuse it before the call, naming the flags")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SYNC").hasMessageContaining("ASYNC")
-                .hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> Msync.flagBits())
-                .as("no flag at all: POSIX requires one of MS_SYNC or MS_ASYNC")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> Msync.flagBits(SyncFlag.INVALIDATE))
-                .as("INVALIDATE alone is neither SYNC nor ASYNC")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> Msync.flagBits(SyncFlag.ASYNC, SyncFlag.INVALIDATE, SyncFlag.SYNC))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> Msync.flagBits((SyncFlag[]) null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> Msync.flagBits(SyncFlag.SYNC, null)).isInstanceOf(NullPointerException.class);
+                .satisfies(saying("exactly one of SYNC or ASYNC"));
+        assertThatThrownBy(() -> Msync.flagBits(), "no flag at all: POSIX requires one of MS_SYNC or MS_ASYNC")
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(saying("exactly one of SYNC or ASYNC"));
+        assertThatThrownBy(() -> Msync.flagBits(SyncFlag.INVALIDATE),
+                "INVALIDATE alone is neither SYNC nor ASYNC; the message names the flag given, INVALIDATE")
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(saying("exactly one of SYNC or ASYNC")).hasMessageContaining("INVALIDATE");
+        assertThatThrownBy(() -> Msync.flagBits(SyncFlag.ASYNC, SyncFlag.INVALIDATE, SyncFlag.SYNC),
+                "ASYNC, INVALIDATE and SYNC: both of SYNC and ASYNC; the message names the flags given")
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(saying("exactly one of SYNC or ASYNC")).hasMessageContaining("INVALIDATE");
+        assertThatThrownBy(() -> Msync.flagBits((SyncFlag[]) null), "a null array")
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> Msync.flagBits(SyncFlag.SYNC, null), "SYNC and a null flag")
+                .isInstanceOf(NullPointerException.class);
     }
 
     @Test
@@ -152,14 +158,20 @@ class MsyncTest {
         try (MappedFile mapping = SyncFiles.mapPageByPage(file)) {
             MemorySegment segment = mapping.segment();
             writeEveryPage(segment);
-            assertThatThrownBy(() -> Msync.flush(segment, 0, PAGE, SyncFlag.SYNC, SyncFlag.ASYNC))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
-            assertThatThrownBy(() -> Msync.flush(segment, 0, PAGE))
-                    .as("no flag").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
-            assertThatThrownBy(() -> Msync.flush(segment, 3 * PAGE, PAGE + 1, SyncFlag.SYNC))
-                    .as("a range that ends past the segment").isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Msync.flush(segment, 0, PAGE, SyncFlag.SYNC, SyncFlag.ASYNC), "SYNC and ASYNC")
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .satisfies(saying("exactly one of SYNC or ASYNC"));
+            assertThatThrownBy(() -> Msync.flush(segment, 0, PAGE), "no flag")
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .satisfies(saying("exactly one of SYNC or ASYNC"));
+            assertThatThrownBy(() -> Msync.flush(segment, 0, 0, SyncFlag.INVALIDATE),
+                    "INVALIDATE alone, on an empty range: the flags are checked even when there is nothing to"
+                            + " flush").isInstanceOf(IllegalArgumentException.class)
+                    .satisfies(saying("exactly one of SYNC or ASYNC"));
+            assertThatThrownBy(() -> Msync.flush(segment, 3 * PAGE, PAGE + 1, SyncFlag.SYNC),
+                    "a range that ends past the segment").isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("offset " + 3 * PAGE).hasMessageContaining("length " + (PAGE + 1));
-            assertThatThrownBy(() -> Msync.flush(segment, -8, 8, SyncFlag.SYNC))
+            assertThatThrownBy(() -> Msync.flush(segment, -8, 8, SyncFlag.SYNC), "offset -8")
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -8");
             assertThat(dirtyPages(file, 0, 4)).as("arguments are checked before the call: a refused flush flushes"
                     + " nothing" + WRITEBACK_NOTE).isEqualTo(4);
@@ -175,8 +187,8 @@ class MsyncTest {
         MemorySegment segment = mapping.segment();
         segment.set(ValueLayout.JAVA_LONG, 0, 1);
         mapping.close();
-        assertThatThrownBy(() -> Msync.flush(segment, 0, 8, SyncFlag.SYNC))
-                .as("the segment of a closed MappedFile: its memory is unmapped, or by now mapped for something else")
+        assertThatThrownBy(() -> Msync.flush(segment, 0, 8, SyncFlag.SYNC),
+                "the segment of a closed MappedFile: its memory is unmapped, or by now mapped for something else")
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -187,8 +199,8 @@ class MsyncTest {
                 MemoryMapCalls.MAP_PRIVATE);
         MemorySegment stale = MemorySegment.ofAddress(raw.address()).reinterpret(2 * PAGE);
         raw.close(); // munmap; the segment above does not know (it is never accessed, only its address is used)
-        assertThatThrownBy(() -> Msync.flush(stale, 0, 2 * PAGE, SyncFlag.SYNC))
-                .as("msync on an address range that is not mapped fails with ENOMEM (it touches no memory)")
+        assertThatThrownBy(() -> Msync.flush(stale, 0, 2 * PAGE, SyncFlag.SYNC),
+                "msync on an address range that is not mapped fails with ENOMEM (it touches no memory)")
                 .isInstanceOfSatisfying(NativeCallException.class,
                         e -> assertThat(e.errnoName()).as("the errno of the refused call").isEqualTo("ENOMEM"));
     }

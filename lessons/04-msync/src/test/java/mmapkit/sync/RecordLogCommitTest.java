@@ -63,7 +63,7 @@ class RecordLogCommitTest {
         assertThat(log.committedCount()).isZero();
         assertThat(log.sequence()).as("still commit 1, the one create made").isEqualTo(1);
         assertThat(log.committedEnd()).as("nothing committed past DATA_START yet").isEqualTo(DATA);
-        assertThatThrownBy(() -> log.append(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> log.append(null), "a null payload").isInstanceOf(NullPointerException.class);
     }
 
     @Test
@@ -80,7 +80,8 @@ class RecordLogCommitTest {
                 + " disk, a mark for commit 2 whose committed end is just past the two records")
                 .contains(new Mark(2, end));
         assertThat(LogImages.markAt(cache.diskImage(), RecordFormat.BLOCK))
-                .as("slot B still holds commit 1 (create's): the previous mark is never overwritten by the next commit")
+                .as("slot B still holds commit 1 (create's): the previous mark is never overwritten by the next commit"
+                        + " (the new mark goes to slotOffset of the new sequence number, not of the old one)")
                 .contains(new Mark(1, DATA));
         assertThat(log.sequence()).isEqualTo(2);
         assertThat(log.committedEnd()).isEqualTo(end);
@@ -93,8 +94,8 @@ class RecordLogCommitTest {
         assertThat(LogImages.markAt(cache.diskImage(), RecordFormat.BLOCK)).as("commit 3 goes to slot B, over commit 1")
                 .contains(new Mark(3, end3));
         assertThat(LogImages.markAt(cache.diskImage(), 0)).as("slot A keeps commit 2").contains(new Mark(2, end));
-        assertThat(log.records()).as("records() reads the committed records back")
-                .containsExactly(payload(100, 1), payload(200, 2), payload(10, 3));
+        assertThat(Summaries.records(log.records())).as("records() reads the committed records back")
+                .isEqualTo(Summaries.records(List.of(payload(100, 1), payload(200, 2), payload(10, 3))));
     }
 
     /** Where in {@code ops} the first write into commit slot A (offset 0) is, or -1. */
@@ -155,8 +156,8 @@ class RecordLogCommitTest {
             LogImages.Decoded decoded = LogImages.decode(disk, mark.orElseThrow().committedEnd());
             assertThat(decoded.problem()).as("crash(%d): every record up to the mark's committed end checks out", seed)
                     .isEmpty();
-            assertThat(decoded.records()).as("crash(%d): the five records, as appended", seed)
-                    .containsExactlyElementsOf(payloads);
+            assertThat(Summaries.records(decoded.records())).as("crash(%d): the five records, as appended", seed)
+                    .isEqualTo(Summaries.records(payloads));
         }
     }
 
@@ -242,7 +243,7 @@ class RecordLogCommitTest {
                 .as("but the mark is written, into memory").contains(new Mark(2, DATA + RecordFormat.recordSize(100)));
         assertThat(LogImages.markAt(lazyCache.diskImage(), 0)).as("and not on the disk").isEmpty();
         assertThat(lazyLog.committedCount()).isEqualTo(1);
-        assertThat(lazyLog.records()).containsExactly(payload(100, 2));
+        assertThat(Summaries.records(lazyLog.records())).isEqualTo(Summaries.records(List.of(payload(100, 2))));
     }
 
     @Test
@@ -268,17 +269,18 @@ class RecordLogCommitTest {
         assertThat(log.append(payload(4000, 1))).isEqualTo(DATA); // 4008 bytes: 88 left
         long operations = cache.operations();
 
-        assertThatThrownBy(() -> log.append(payload(100, 2)))
-                .as("a record of 100 payload bytes takes 112, and only 88 are left: the message names the sizes")
+        assertThatThrownBy(() -> log.append(payload(100, 2)),
+                "a record of 100 payload bytes takes 112, and only 88 are left: the message names the sizes")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("88")
                 .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("112", "100"));
         assertThat(cache.operations()).as("a refused record writes nothing").isEqualTo(operations);
         assertThat(log.pendingCount()).as("and is not pending").isEqualTo(1);
 
         assertThat(log.append(payload(80, 3))).as("80 bytes take exactly the 88 left").isEqualTo(DATA + 4008);
-        assertThatThrownBy(() -> log.append(new byte[0])).as("now 0 bytes are left, and even an empty record needs 8")
+        assertThatThrownBy(() -> log.append(new byte[0]), "now 0 bytes are left, and even an empty record needs 8")
                 .isInstanceOf(IllegalStateException.class);
         log.commit();
-        assertThat(log.records()).containsExactly(payload(4000, 1), payload(80, 3));
+        assertThat(Summaries.records(log.records()))
+                .isEqualTo(Summaries.records(List.of(payload(4000, 1), payload(80, 3))));
     }
 }

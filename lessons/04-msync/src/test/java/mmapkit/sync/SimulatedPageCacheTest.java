@@ -10,6 +10,7 @@ import mmapkit.sync.sim.SimulatedPageCache;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 @Task(id = "04.4", points = 15, title = "Model a page cache that can lose power")
@@ -23,9 +24,14 @@ class SimulatedPageCacheTest {
         return bytes;
     }
 
-    /** Page {@code page} of a disk image. */
-    private static byte[] page(byte[] image, int page) {
-        return Arrays.copyOfRange(image, page * PAGE, (page + 1) * PAGE);
+    /** Page {@code page} of an image, summarised as "page 3: all 4" so that a failure prints a line, not a page. */
+    private static String page(byte[] image, int page) {
+        return Summaries.page(image, page, PAGE);
+    }
+
+    /** What {@link #page} says of a page that holds {@code value} in every byte. */
+    private static String pageOf(int page, int value) {
+        return "page " + page + ": all " + (byte) value;
     }
 
     @Test
@@ -41,7 +47,9 @@ class SimulatedPageCacheTest {
         assertThat(cache.isDirty(1)).as("the last 4 in page 1").isTrue();
         assertThat(cache.isDirty(2)).as("page 2 was not touched").isFalse();
         assertThat(cache.dirtyPageCount()).isEqualTo(2);
-        assertThat(cache.diskImage()).as("a write changes memory only: the disk still holds zeros").containsOnly(0);
+        assertThat(Summaries.pages(cache.diskImage(), PAGE)).as("a write changes memory only: the disk still holds"
+                + " zeros")
+                .containsExactly(pageOf(0, 0), pageOf(1, 0), pageOf(2, 0), pageOf(3, 0));
 
         cache.write(3 * PAGE - 8, new byte[8]);
         assertThat(cache.isDirty(3)).as("8 bytes that end exactly at the end of page 2 leave page 3 alone").isFalse();
@@ -49,7 +57,8 @@ class SimulatedPageCacheTest {
         cache.write(2 * PAGE, new byte[0]);
         cache.write(4 * PAGE, new byte[0]);
         assertThat(cache.dirtyPageCount()).as("a write of no bytes dirties no page, even at the end").isEqualTo(3);
-        assertThat(cache.operations()).as("four writes, the empty ones included").isEqualTo(4);
+        assertThat(cache.operations()).as("four writes, the empty ones included; the reads above are no operation"
+                + " (operations() counts writes and flushes only)").isEqualTo(4);
     }
 
     @Test
@@ -60,9 +69,9 @@ class SimulatedPageCacheTest {
 
         byte[] disk = cache.diskImage();
         assertThat(page(disk, 0)).as("page 0 holds a byte of the range: the whole page goes to the disk, not just"
-                + " that byte").containsOnly(9);
-        assertThat(page(disk, 1)).as("page 1 too").containsOnly(9);
-        assertThat(page(disk, 2)).as("page 2 holds no byte of the range: not flushed").containsOnly(0);
+                + " that byte").isEqualTo(pageOf(0, 9));
+        assertThat(page(disk, 1)).as("page 1 too").isEqualTo(pageOf(1, 9));
+        assertThat(page(disk, 2)).as("page 2 holds no byte of the range: not flushed").isEqualTo(pageOf(2, 0));
         assertThat(cache.isDirty(0)).as("a flushed page is clean").isFalse();
         assertThat(cache.isDirty(1)).isFalse();
         assertThat(cache.isDirty(2)).as("page 2 is still dirty").isTrue();
@@ -72,7 +81,7 @@ class SimulatedPageCacheTest {
         cache.flush(3 * PAGE, 0);
         assertThat(cache.flushes()).as("an empty flush flushes and records nothing").containsExactly(new PageRun(0, 2));
         cache.flush(2 * PAGE, 2 * PAGE);
-        assertThat(page(cache.diskImage(), 2)).containsOnly(9);
+        assertThat(page(cache.diskImage(), 2)).isEqualTo(pageOf(2, 9));
         assertThat(cache.dirtyPageCount()).isZero();
         assertThat(cache.flushes()).as("in call order").containsExactly(new PageRun(0, 2), new PageRun(2, 2));
         assertThat(cache.operations()).as("one write, three flushes (the empty one counts)").isEqualTo(4);
@@ -86,12 +95,12 @@ class SimulatedPageCacheTest {
         cache.write(PAGE, filled(PAGE, 2));  // page 1 rewritten since, dirty
         for (long seed = 0; seed < 200; seed++) {
             SimulatedPageCache after = cache.crash(seed);
-            assertThat(after.read(0, PAGE)).as("seed %d: page 0 was flushed and not written since: always kept", seed)
-                    .containsOnly(1);
-            assertThat(after.read(PAGE, PAGE))
+            assertThat(page(after.read(0, 2 * PAGE), 0))
+                    .as("seed %d: page 0 was flushed and not written since: always kept", seed).isEqualTo(pageOf(0, 1));
+            assertThat(page(after.read(0, 2 * PAGE), 1))
                     .as("seed %d: page 1 is dirty: either its latest bytes (twos) reached the disk, or it keeps"
                             + " the ones flushed before; whole, never zeros, never a mix", seed)
-                    .isIn(filled(PAGE, 2), filled(PAGE, 1));
+                    .isIn(pageOf(1, 2), pageOf(1, 1));
         }
     }
 
@@ -110,8 +119,9 @@ class SimulatedPageCacheTest {
             } else {
                 lost++;
             }
-            assertThat(cache.crash(seed).diskImage()).as("seed %d again: the same seed gives the same disk", seed)
-                    .isEqualTo(cache.crash(seed).diskImage());
+            assertThat(Summaries.pages(cache.crash(seed).diskImage(), PAGE))
+                    .as("seed %d again: the same seed gives the same disk", seed)
+                    .isEqualTo(Summaries.pages(cache.crash(seed).diskImage(), PAGE));
         }
         assertThat(kept).as("over 64 seeds, a dirty page must sometimes reach the disk (kept %d, lost %d)", kept, lost)
                 .isPositive();
@@ -136,9 +146,9 @@ class SimulatedPageCacheTest {
                         .as("seed %d, page %d: new SplittableRandom(seed), one nextBoolean() per dirty page in"
                                 + " ascending order (pages 1, 3, 4, 7) says %s", seed, page,
                                 reached ? "true: it reached the disk" : "false: it keeps the old disk contents")
-                        .isEqualTo(reached ? filled(PAGE, page + 1) : new byte[PAGE]);
+                        .isEqualTo(pageOf(page, reached ? page + 1 : 0));
             }
-            assertThat(page(disk, 5)).as("seed %d: page 5 was flushed", seed).containsOnly(6);
+            assertThat(page(disk, 5)).as("seed %d: page 5 was flushed", seed).isEqualTo(pageOf(5, 6));
         }
     }
 
@@ -148,23 +158,25 @@ class SimulatedPageCacheTest {
         cache.write(0, filled(PAGE, 1));
         cache.flush(0, PAGE);
         cache.write(2 * PAGE, filled(10, 3));
-        byte[] memoryBefore = cache.read(0, 4 * PAGE);
-        byte[] diskBefore = cache.diskImage();
+        List<String> memoryBefore = Summaries.pages(cache.read(0, 4 * PAGE), PAGE);
+        List<String> diskBefore = Summaries.pages(cache.diskImage(), PAGE);
 
         SimulatedPageCache after = cache.crash(7);
 
-        assertThat(after.read(0, 4 * PAGE)).as("after a reboot, memory holds what the disk holds")
-                .isEqualTo(after.diskImage());
+        assertThat(Summaries.pages(after.read(0, 4 * PAGE), PAGE))
+                .as("after a reboot, memory holds what the disk holds")
+                .isEqualTo(Summaries.pages(after.diskImage(), PAGE));
         assertThat(after.dirtyPageCount()).as("... and nothing is dirty").isZero();
         assertThat(after.pageCount()).isEqualTo(4);
         assertThat(after.pageSize()).isEqualTo(PAGE);
-        assertThat(cache.read(0, 4 * PAGE)).as("the crashed cache is left as it was: its memory")
+        assertThat(Summaries.pages(cache.read(0, 4 * PAGE), PAGE)).as("the crashed cache is left as it was: its memory")
                 .isEqualTo(memoryBefore);
-        assertThat(cache.diskImage()).as("its disk").isEqualTo(diskBefore);
+        assertThat(Summaries.pages(cache.diskImage(), PAGE)).as("its disk").isEqualTo(diskBefore);
         assertThat(cache.isDirty(2)).as("its dirty page").isTrue();
         assertThat(cache.flushes()).as("its flushes").containsExactly(new PageRun(0, 1));
-        assertThat(cache.crash(7).diskImage()).as("so crashing it again with the same seed gives the same disk")
-                .isEqualTo(after.diskImage());
+        assertThat(Summaries.pages(cache.crash(7).diskImage(), PAGE))
+                .as("so crashing it again with the same seed gives the same disk")
+                .isEqualTo(Summaries.pages(after.diskImage(), PAGE));
     }
 
     @Test
@@ -175,11 +187,12 @@ class SimulatedPageCacheTest {
         cache.write(PAGE, new byte[] {2});
         assertThat(cache.powerCut()).as("two operations done, the power is now cut").isTrue();
 
-        assertThatThrownBy(() -> cache.flush(0, 2 * PAGE)).as("the third operation").isInstanceOf(PowerCut.class);
-        assertThatThrownBy(() -> cache.write(2 * PAGE, new byte[] {3})).as("and every later one")
+        assertThatThrownBy(() -> cache.flush(0, 2 * PAGE), "the third operation").isInstanceOf(PowerCut.class);
+        assertThatThrownBy(() -> cache.write(2 * PAGE, new byte[] {3}), "and every later one")
                 .isInstanceOf(PowerCut.class);
-        assertThatThrownBy(() -> cache.flush(0, 0)).as("even an empty one").isInstanceOf(PowerCut.class);
-        assertThat(cache.diskImage()).as("the flush that threw wrote nothing to the disk").containsOnly(0);
+        assertThatThrownBy(() -> cache.flush(0, 0), "even an empty one").isInstanceOf(PowerCut.class);
+        assertThat(Summaries.pages(cache.diskImage(), PAGE)).as("the flush that threw wrote nothing to the disk")
+                .containsExactly(pageOf(0, 0), pageOf(1, 0), pageOf(2, 0), pageOf(3, 0));
         assertThat(cache.read(2 * PAGE, 1)).as("the write that threw changed no memory").containsExactly(0);
         assertThat(cache.isDirty(2)).as("... and dirtied nothing").isFalse();
         assertThat(cache.dirtyPageCount()).as("pages 0 and 1 are still dirty: the flush did not happen").isEqualTo(2);
@@ -187,12 +200,19 @@ class SimulatedPageCacheTest {
         assertThat(cache.operations()).as("only the two writes before the cut count").isEqualTo(2);
         assertThat(cache.read(0, 1)).as("reading still works: it is how the program looks before it stops")
                 .containsExactly(1);
+        assertThatThrownBy(() -> cache.write(4 * PAGE, new byte[1]),
+                "a write past the end after the cut: refused for its range first (check before operation),"
+                        + " not cut").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.flush(-1, 1), "a flush at offset -1 after the cut: refused for its range")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(cache.operations()).as("reads and refused calls after the cut are no operation either")
+                .isEqualTo(2);
         assertThat(cache.crash(1).read(2 * PAGE, 1)).as("what the write after the cut wanted never got anywhere")
                 .containsExactly(0);
 
         SimulatedPageCache now = new SimulatedPageCache(PAGE, 2);
         now.cutPowerAfter(0);
-        assertThatThrownBy(() -> now.write(0, new byte[] {1})).as("cutPowerAfter(0) cuts it now")
+        assertThatThrownBy(() -> now.write(0, new byte[] {1}), "cutPowerAfter(0) cuts it now")
                 .isInstanceOf(PowerCut.class);
     }
 
@@ -207,21 +227,27 @@ class SimulatedPageCacheTest {
         cache.write(PAGE + 5, new byte[] {7});
         assertThat(cache.diskImage()[PAGE + 5]).as("the disk still holds the image's byte until a flush")
                 .isEqualTo((byte) 5);
-        assertThat(cache.crash(3).read(0, PAGE)).as("page 0 was never written").containsOnly(0);
+        assertThat(page(cache.crash(3).read(0, PAGE), 0)).as("page 0 was never written").isEqualTo(pageOf(0, 0));
     }
 
     @Test
     void aRangeThatDoesNotFitIsRefusedAndChangesNothing() {
         SimulatedPageCache cache = new SimulatedPageCache(PAGE, 2);
-        assertThatThrownBy(() -> cache.read(-1, 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> cache.read(2 * PAGE - 1, 2)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> cache.read(0, -1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> cache.write(2 * PAGE - 1, new byte[2])).as("one byte past the end")
+        assertThatThrownBy(() -> cache.read(-1, 1), "read at offset -1").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.read(2 * PAGE - 1, 2), "read of 2 bytes at the last byte")
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> cache.write(Long.MAX_VALUE, new byte[1])).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> cache.write(0, null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> cache.flush(PAGE, PAGE + 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> cache.flush(-PAGE, PAGE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.read(0, -1), "read of length -1").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.write(2 * PAGE - 1, new byte[2]), "a write one byte past the end")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.write(Long.MAX_VALUE, new byte[1]), "a write at offset Long.MAX_VALUE")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.write(0, null), "a write of null").isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> cache.flush(PAGE, PAGE + 1), "a flush one byte past the end")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.flush(-PAGE, PAGE), "a flush at a negative offset")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(cache.operations()).as("a refused read, write or flush is no operation: check the range before"
+                + " counting").isZero();
         assertThat(cache.dirtyPageCount()).as("a refused write dirties nothing").isZero();
         assertThat(cache.read(2 * PAGE - 1, 1)).as("... and writes nothing, not even the byte that would fit")
                 .containsExactly(0);

@@ -42,7 +42,9 @@ public final class DirtyFlush {
      * @param flags   exactly one of SYNC or ASYNC, and INVALIDATE optionally ({@link Msync#flagBits})
      * @return how many calls, pages and bytes it flushed; {@link FlushReport#NOTHING} when nothing was dirty
      * @throws NullPointerException     for a null tracker
-     * @throws IllegalArgumentException for bad flags, or a segment that does not start on a page boundary
+     * @throws IllegalArgumentException for bad flags, even when nothing is dirty (the message as
+     *                                  {@link Msync#flagBits} says: "exactly one of SYNC or ASYNC"), or a
+     *                                  segment that does not start on a page boundary
      * @throws IllegalStateException    for a tracker over a closed mapping
      * @throws mmapkit.mapping.natives.NativeCallException when msync fails
      */

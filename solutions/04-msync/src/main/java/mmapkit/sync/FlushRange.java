@@ -49,8 +49,10 @@ public record FlushRange(long address, long length) {
      * @param length how many bytes, from 0 to what is left of the segment after {@code offset}
      * @throws NullPointerException      for a null segment
      * @throws IllegalArgumentException  for a heap segment, a negative offset or length, or a range
-     *                                   that ends past the segment (the message names the offset and
-     *                                   the length)
+     *                                   that ends past the segment; for a bad range the message names
+     *                                   the value at fault as in "offset -1" or "length -5", and for a
+     *                                   range that ends past the segment both, as in "offset 40960" and
+     *                                   "length 24577"
      * @throws IllegalStateException     for a segment of a closed mapping
      */
     public static FlushRange covering(MemorySegment segment, long offset, long length) {

@@ -37,7 +37,8 @@ public final class MappedStorage implements Storage, AutoCloseable {
      * growing it with zeros, when it is shorter. A longer file keeps its length.
      *
      * @param size a positive multiple of the page size
-     * @throws IllegalArgumentException for a size that is not a positive multiple of the page size
+     * @throws IllegalArgumentException for a size that is not a positive multiple of the page size; the
+     *                                  message names it as in "size 4097"
      * @throws IOException              when the file cannot be opened, grown or mapped
      */
     public static MappedStorage open(Path file, long size) throws IOException {

@@ -91,9 +91,10 @@ public final class RecordLog {
      * (records appended but never committed, or torn by a crash). Writes nothing.
      *
      * @throws CorruptLogException when neither slot holds a valid mark (the message says "no valid
-     *                             commit mark"), or a committed record does not check out (its
-     *                             length runs past the committed end, or its checksum fails; the
-     *                             message names the record's offset)
+     *                             commit mark", in any letter case; its offset is 0, that of slot A), or a committed record does not
+     *                             check out (its length is negative or runs past the committed end, or
+     *                             its checksum fails): then {@link CorruptLogException#offset()} is the
+     *                             record's offset and the message names it as in "offset 12296"
      */
     public static RecordLog open(Storage storage, FlushPolicy policy) {
         Objects.requireNonNull(storage, "storage");
@@ -149,9 +150,10 @@ public final class RecordLog {
      *
      * @return the offset of the record in the storage
      * @throws NullPointerException  for a null payload
-     * @throws IllegalStateException when the record does not fit in what is left of the storage (the
-     *                               message names the record's size and the bytes left); nothing is
-     *                               written then
+     * @throws IllegalStateException when the record does not fit in what is left of the storage; the
+     *                               message names the bytes left as a number (as in "88") and the
+     *                               record's size, its payload's or its whole size (as in "100" or
+     *                               "112"); nothing is written then
      */
     public long append(byte[] payload) {
         // SOLUTION-BEGIN 04.5

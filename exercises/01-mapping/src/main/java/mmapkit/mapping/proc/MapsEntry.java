@@ -33,6 +33,7 @@ public record MapsEntry(long start, long end, String permissions, long offset, S
      * @throws IllegalArgumentException when the line is not a maps line, quoting it
      */
     public static MapsEntry parse(String line) {
+        // TODO 01.2 (see hint 01.2)
         throw new UnsupportedOperationException("TODO 01.2: parse one line of /proc/self/maps (see hint 01.2)");
     }
 

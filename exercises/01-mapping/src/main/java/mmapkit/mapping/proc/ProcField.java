@@ -14,6 +14,7 @@ public record ProcField(String name, String value) {
 
     /** A line {@code Name: value}; empty when the line has no colon or no name. */
     public static Optional<ProcField> parse(String line) {
+        // TODO 01.2 (see hint 01.2)
         throw new UnsupportedOperationException("TODO 01.2: split a 'Name: value' line (see hint 01.2)");
     }
 
@@ -24,6 +25,7 @@ public record ProcField(String name, String value) {
      * @throws IllegalArgumentException when the value is neither, naming the field
      */
     public long bytes() {
+        // TODO 01.2 (see hint 01.2)
         throw new UnsupportedOperationException("TODO 01.2: turn '" + value + "' into bytes (see hint 01.2)");
     }
 }

@@ -30,6 +30,7 @@ public final class ProcMaps {
      * @throws IllegalArgumentException at the first line that is not a maps line, naming its number
      */
     public static ProcMaps parse(String text) {
+        // TODO 01.2 (see hint 01.2)
         throw new UnsupportedOperationException("TODO 01.2: parse every line of a maps file (see hint 01.2)");
     }
 
@@ -49,6 +50,7 @@ public final class ProcMaps {
 
     /** The area that holds {@code address}, if any is mapped there. */
     public Optional<MapsEntry> find(long address) {
+        // TODO 01.2 (see hint 01.2)
         throw new UnsupportedOperationException("TODO 01.2: find the entry that holds the address (see hint 01.2)");
     }
 
@@ -59,6 +61,7 @@ public final class ProcMaps {
     public List<MapsEntry> entriesOf(Path file) {
         Objects.requireNonNull(file, "file");
         String wanted = realPath(file);
+        // TODO 01.2 (see hint 01.2)
         throw new UnsupportedOperationException("TODO 01.2: list the entries whose path is " + wanted + " (see hint 01.2)");
     }
 

@@ -29,6 +29,7 @@ public record ProcStatus(long vmSize, long vmRss, long rssAnon, long rssFile, lo
      * @throws IllegalArgumentException when one of the five fields is missing or is not a size
      */
     public static ProcStatus parse(String text) {
+        // TODO 01.2 (see hint 01.2)
         throw new UnsupportedOperationException("TODO 01.2: read VmSize, VmRSS, RssAnon, RssFile and RssShmem (see hint 01.2)");
     }
 

@@ -32,6 +32,7 @@ public final class Clock implements ReplacementPolicy {
 
     @Override
     public int chooseVictim(Frames frames, PageTable pageTable, int step) {
+        // TODO 02.7 (see hint 02.7)
         throw new UnsupportedOperationException("TODO 02.7: sweep the hand over the frames (see hint 02.7)");
     }
 }

@@ -43,11 +43,13 @@ public record FaultCurve(String policy, ReferenceString references, List<Point> 
      * @throws IllegalArgumentException when {@code minFrames} is not positive or {@code maxFrames} is below it
      */
     public static FaultCurve measure(ReplacementPolicy policy, ReferenceString references, int minFrames, int maxFrames) {
+        // TODO 02.7 (see hint 02.7)
         throw new UnsupportedOperationException("TODO 02.7: simulate once per frame count (see hint 02.7)");
     }
 
     /** Every place where one frame more gave more faults, by growing frame count; empty when the curve never rises. */
     public List<Anomaly> anomalies() {
+        // TODO 02.7 (see hint 02.7)
         throw new UnsupportedOperationException("TODO 02.7: find where the faults rise as the frames grow (see hint 02.7)");
     }
 

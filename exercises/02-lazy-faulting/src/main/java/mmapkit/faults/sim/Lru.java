@@ -8,6 +8,7 @@ package mmapkit.faults.sim;
  */
 public final class Lru implements ReplacementPolicy {
 
+    // TODO 02.6 (see hint 02.6)
     // TODO 02.6: a field that remembers when each page was last accessed
 
     @Override
@@ -25,6 +26,7 @@ public final class Lru implements ReplacementPolicy {
 
     @Override
     public int chooseVictim(Frames frames, PageTable pageTable, int step) {
+        // TODO 02.6 (see hint 02.6)
         throw new UnsupportedOperationException("TODO 02.6: evict the page used least recently (see hint 02.6)");
     }
 }

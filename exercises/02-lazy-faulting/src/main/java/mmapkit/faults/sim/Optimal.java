@@ -28,6 +28,7 @@ public final class Optimal implements ReplacementPolicy {
         if (references == null) {
             throw new IllegalStateException("OPT needs the whole reference string: call reset(references, frameCount) first");
         }
+        // TODO 02.7 (see hint 02.7)
         throw new UnsupportedOperationException("TODO 02.7: evict the page used farthest in the future (see hint 02.7)");
     }
 

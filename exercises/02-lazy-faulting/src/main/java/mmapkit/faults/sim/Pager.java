@@ -32,6 +32,7 @@ public final class Pager {
      *                                  is above {@code Reference.MAX_PAGE + 1}
      */
     public Pager(int pageCount, int frameCount, ReplacementPolicy policy) {
+        // TODO 02.6 (see hint 02.6)
         // TODO 02.6: refuse a pageCount or frameCount that is not positive (see Checks), and a null policy
         this.pageTable = new PageTable(pageCount);
         this.frames = new Frames(frameCount);
@@ -47,6 +48,7 @@ public final class Pager {
      * @throws IllegalStateException    when the policy picks a page that is not present
      */
     public Step access(Reference reference, int step) {
+        // TODO 02.6 (see hint 02.6)
         throw new UnsupportedOperationException("TODO 02.6: handle a hit or a page fault (see hint 02.6)");
     }
 

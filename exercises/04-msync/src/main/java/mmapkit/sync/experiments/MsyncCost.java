@@ -134,8 +134,9 @@ public final class MsyncCost {
     }
 
     private static void report(Comparison comparison, Bench bench) {
-        System.out.printf("Time of one flush, in µs (median and p90 of %d samples; each sample repeats dirty-then-flush"
-                + "%nfor at least %d ms of flushing); x: median of the per-round ratios to the first row.%n%n",
+        System.out.printf("Time of one flush, in µs (median and p90 of %d samples; each sample times its own loop of"
+                + " dirty-then-flush%nuntil it has spent at least %d ms flushing, so the harness's minimum for repeated"
+                + " operations below%ndoes not apply here); x: median of the per-round ratios to the first row.%n%n",
                 comparison.baseline().count(), SAMPLE_NANOS / 1_000_000);
         Table table = Table.of(1, "variant", "median µs", "p90 µs", "x");
         for (Result result : comparison.all()) {

@@ -30,6 +30,9 @@ import java.util.stream.Stream;
  *     // SOLUTION-END
  * </pre>
  *
+ * A region with a stub becomes the comment {@code // TODO 01.2 (see hint 01.2)}, at the indentation
+ * of its {@code SOLUTION-BEGIN} line, followed by the stub, so that an IDE's TODO view lists every
+ * task.
  * The {@code SOLUTION-STUB} part is optional: without it the region simply disappears (a
  * private helper, a field only the solution needs). Each stub line must be a {@code //}
  * comment; the generator removes the comment marker and keeps the indentation. A Java file
@@ -169,6 +172,8 @@ public final class StubGenerator {
         enum State { CODE, SOLUTION, STUB }
         State state = State.CODE;
         int regionStart = 0;
+        String regionId = null;
+        String regionIndent = "";
         boolean hadRegion = false;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
@@ -187,11 +192,16 @@ public final class StubGenerator {
                 }
                 state = State.SOLUTION;
                 regionStart = lineNumber;
+                regionId = id;
+                regionIndent = line.substring(0, line.indexOf(BEGIN));
                 hadRegion = true;
             } else if (trimmed.equals(STUB)) {
                 if (state != State.SOLUTION) {
                     throw new MarkerException(file, lineNumber, "SOLUTION-STUB outside a SOLUTION-BEGIN region");
                 }
+                // a comment an IDE's TODO view lists (the stub's message alone is found by grep only)
+                out.append(regionIndent).append("// TODO ").append(regionId).append(" (see hint ").append(regionId)
+                        .append(")\n");
                 state = State.STUB;
             } else if (trimmed.equals(END)) {
                 if (state == State.CODE) {

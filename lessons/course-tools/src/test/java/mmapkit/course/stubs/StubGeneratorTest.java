@@ -39,7 +39,34 @@ class StubGeneratorTest {
                 /** Uses {@link List}. */
                 final class Pages {
                     static long alignDown(long offset) {
+                        // TODO 01.1 (see hint 01.1)
                         throw new UnsupportedOperationException("TODO 01.1: round down");
+                    }
+                }
+                """);
+    }
+
+    @Test
+    void eachStubGetsATodoCommentAnIdeListsButARegionWithoutStubVanishesWithoutOne() {
+        String stub = StubGenerator.stubJava(FILE, """
+                final class Pages {
+                    // SOLUTION-BEGIN 01.3
+                    private static long helper() { return 1; }
+                    // SOLUTION-END
+                    static long size() {
+                      // SOLUTION-BEGIN 01.2
+                      return 4096;
+                      // SOLUTION-STUB
+                      // throw new UnsupportedOperationException("TODO 01.2: the page size");
+                      // SOLUTION-END
+                    }
+                }
+                """);
+        assertThat(stub).isEqualTo("""
+                final class Pages {
+                    static long size() {
+                      // TODO 01.2 (see hint 01.2)
+                      throw new UnsupportedOperationException("TODO 01.2: the page size");
                     }
                 }
                 """);

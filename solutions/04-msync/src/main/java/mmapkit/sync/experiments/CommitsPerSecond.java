@@ -98,9 +98,10 @@ public final class CommitsPerSecond {
 
     private static void report(Comparison comparison, Bench bench) {
         System.out.printf("%d-byte records into a RecordLog on a mapped file (median and p90 of %d samples of at least"
-                + " %d ms);%nx: median of the per-round ratios of records per second to the first row.%n%n",
+                + " %d ms);%np90 (worse): the rate that 90 %% of the samples reached, so it is below the median;"
+                + "%nx: median of the per-round ratios of records per second to the first row.%n%n",
                 RECORD, comparison.baseline().count(), SAMPLE_NANOS / 1_000_000);
-        Table table = Table.of(1, "commits", "commits/s", "p90", "records/s", "x");
+        Table table = Table.of(1, "commits", "commits/s", "p90 (worse)", "records/s", "x");
         for (Result result : comparison.all()) {
             Summary commits = result.operationsPerSecond();
             Summary records = result.summarize("records/s", true, CommitsPerSecond::recordsPerSecond);

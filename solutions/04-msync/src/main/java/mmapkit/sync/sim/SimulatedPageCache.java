@@ -106,7 +106,13 @@ public final class SimulatedPageCache implements Storage {
         return disk.length / pageSize;
     }
 
-    /** Reads memory: the latest bytes, flushed or not. */
+    /**
+     * Reads memory: the latest bytes, flushed or not. A read is not an operation: it is never counted
+     * in {@link #operations()} and never stopped by a power cut (the program can still look at its
+     * memory until it stops).
+     *
+     * @throws IllegalArgumentException for a range that does not fit
+     */
     @Override
     public byte[] read(long offset, int length) {
         // SOLUTION-BEGIN 04.4
@@ -118,8 +124,12 @@ public final class SimulatedPageCache implements Storage {
     }
 
     /**
-     * Writes memory and marks the pages it touches dirty; the disk is not touched.
+     * Writes memory and marks the pages it touches dirty; the disk is not touched. One operation,
+     * also when {@code data} is empty.
      *
+     * @throws IllegalArgumentException for a range that does not fit; checked first, so a refused
+     *                                  write is no operation: not counted, and refused this way even
+     *                                  after the power cut
      * @throws PowerCut once the power is cut; nothing is written then
      */
     @Override
@@ -141,8 +151,11 @@ public final class SimulatedPageCache implements Storage {
     /**
      * Copies the dirty pages that hold any byte of {@code [offset, offset + length)} to the disk and
      * marks them clean; records the flush in {@link #flushes()}. An empty range flushes nothing and
-     * records nothing.
+     * records nothing, but is one operation like any other flush.
      *
+     * @throws IllegalArgumentException for a range that does not fit; checked first, so a refused
+     *                                  flush is no operation: not counted, and refused this way even
+     *                                  after the power cut
      * @throws PowerCut once the power is cut; nothing is flushed then
      */
     @Override
@@ -209,7 +222,7 @@ public final class SimulatedPageCache implements Storage {
         return List.copyOf(flushes);
     }
 
-    /** How many writes and flushes were made (including empty ones). */
+    /** How many writes and flushes were made (including empty ones; never reads, never refused calls). */
     public long operations() {
         return operations;
     }
