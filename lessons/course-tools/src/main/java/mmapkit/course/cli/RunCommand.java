@@ -1,5 +1,7 @@
 package mmapkit.course.cli;
 
+import mmapkit.course.grading.HostClassPath;
+
 import mmapkit.course.grading.KitModule;
 import mmapkit.course.grading.Target;
 import picocli.CommandLine.Command;
@@ -61,11 +63,13 @@ final class RunCommand implements Callable<Integer> {
         if (timeoutSeconds <= 0) {
             throw new IllegalArgumentException("--timeout " + timeoutSeconds + " must be a positive number of seconds");
         }
-        List<Path> classPath = cli.grader(mmapkit.course.grading.Grader.DEFAULT_TEST_TIMEOUT).classPath(module, target);
+        List<String> classPath = new ArrayList<>(cli.grader(mmapkit.course.grading.Grader.DEFAULT_TEST_TIMEOUT)
+                .classPath(module, target).stream().map(Path::toString).toList());
+        classPath.addAll(HostClassPath.libraries()); // libraries an experiment compiles against (such as Agrona)
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
-                "-cp", String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()),
+                "-cp", String.join(File.pathSeparator, classPath),
                 className));
         command.addAll(arguments);
         out.println("running " + className + " on " + target.folder() + "/" + module.folder() + " ...");
@@ -78,6 +82,7 @@ final class RunCommand implements Callable<Integer> {
             }
             return process.exitValue();
         } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly); // children the experiment started
             process.destroyForcibly();
         }
     }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * depends on them to order the reactor). Graded code must never see those: an exercise would
  * compile against the solution's classes, and a test would run against them.
  */
-final class HostClassPath {
+public final class HostClassPath {
 
     private static final Pattern KIT_MODULE_JAR = Pattern.compile("(solutions|exercises|lessons)-\\d{2}-[a-z0-9-]+?(-\\d.*)?\\.jar");
     private static final Pattern KIT_MODULE_FOLDER = Pattern.compile(".*/(solutions|exercises|lessons)/\\d{2}-[a-z0-9-]+/target/.*");
@@ -23,7 +23,7 @@ final class HostClassPath {
     }
 
     /** The class path entries of this JVM that are libraries, not modules of the kit. */
-    static List<String> libraries() {
+    public static List<String> libraries() {
         return Arrays.stream(System.getProperty("java.class.path", "").split(File.pathSeparator))
                 .filter(entry -> !entry.isBlank())
                 .filter(entry -> !isKitModule(entry))
