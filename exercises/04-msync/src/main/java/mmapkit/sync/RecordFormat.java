@@ -113,7 +113,8 @@ public final class RecordFormat {
     /** The checksum a record at {@code offset} with this payload must carry. */
     public static int recordChecksum(long offset, byte[] payload, int from, int length) {
         CRC32C crc = new CRC32C();
-        ByteBuffer prefix = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(offset).putInt(length);
+        ByteBuffer prefix = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.putLong(offset).putInt(length);
         crc.update(prefix.array());
         crc.update(payload, from, length);
         return (int) crc.getValue();

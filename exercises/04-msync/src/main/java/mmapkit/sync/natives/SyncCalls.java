@@ -46,7 +46,8 @@ public final class SyncCalls {
     /** {@code int msync(void *addr, size_t length, int flags)}; the address is passed as a number. */
     private static final MethodHandle MSYNC = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("msync"),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
             CAPTURE);
     // end::msync-handle[]
 

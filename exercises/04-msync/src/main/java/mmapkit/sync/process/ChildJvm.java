@@ -74,8 +74,8 @@ public final class ChildJvm implements AutoCloseable {
         }
         // tag::child-command[]
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-XX:+UseSerialGC"));
+        List<String> command = new ArrayList<>(List.of(java,
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classPathOf(mainClass), mainClass.getName()));
         command.addAll(List.of(args));

@@ -74,16 +74,19 @@ public final class MsyncCost {
                             () -> Msync.flush(segment, SyncFlag.SYNC)),
                     flushing("256 dirty pages in a run: MS_SYNC of the run", 256, () -> dirty(segment, 0, 256),
                             () -> Msync.flush(segment, 0, 256 * PAGE, SyncFlag.SYNC)),
-                    flushing("4096 dirty pages in a run: MS_SYNC of the run", 4096, () -> dirty(segment, 0, 4096),
+                    flushing("4096 dirty pages in a run: MS_SYNC of the run", 4096,
+                            () -> dirty(segment, 0, 4096),
                             () -> Msync.flush(segment, 0, 4096 * PAGE, SyncFlag.SYNC)),
                     flushing("16 scattered pages: DirtyFlush, 16 calls", 16, () -> {
                         for (long page : scattered) {
                             tracker.putLong(page * PAGE, System.nanoTime());
                         }
                     }, () -> DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC)),
-                    flushing("16 scattered pages: MS_SYNC of all 64 MiB", 16, () -> dirtyEach(segment, scattered),
+                    flushing("16 scattered pages: MS_SYNC of all 64 MiB", 16,
+                            () -> dirtyEach(segment, scattered),
                             () -> Msync.flush(segment, SyncFlag.SYNC)),
-                    flushing("16 scattered pages: MemorySegment.force()", 16, () -> dirtyEach(segment, scattered),
+                    flushing("16 scattered pages: MemorySegment.force()", 16,
+                            () -> dirtyEach(segment, scattered),
                             segment::force),
                     flushing("1 dirty page: MS_ASYNC of its page", 1, () -> dirty(segment, 0, 1),
                             () -> Msync.flush(segment, 0, PAGE, SyncFlag.ASYNC)),

@@ -1,0 +1,167 @@
+package mmapkit.ipc;
+
+import mmapkit.mapping.MappedFile;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A file that several processes map shared, with a header that makes creating and attaching safe.
+ * Every process that maps the file maps the same page-cache (or, under {@code /dev/shm}, shmem)
+ * pages, so a store by one is seen by the others at once, without {@code msync}.
+ *
+ * <pre>{@code
+ * // process A
+ * try (SharedRegion region = SharedRegion.create(Path.of("/dev/shm/demo"), 1 << 20, 1)) {
+ *     Atomics.setRelease(region.data(), 0, 42);
+ * }
+ * // process B
+ * try (SharedRegion region = SharedRegion.attach(Path.of("/dev/shm/demo"), 1 << 20, 1, Duration.ofSeconds(5))) {
+ *     Atomics.getAcquire(region.data(), 0);    // 42
+ * }
+ * }</pre>
+ *
+ * <h2>The header (little-endian, as on x86-64 and arm64)</h2>
+ * <pre>
+ * offset  size  field
+ * 0       8     magic "MMKITIPC", written last, with a release store
+ * 8       4     layout version, chosen by the program
+ * 12      4     header size: 128; the data starts there
+ * 16      8     region size: the bytes of the whole file
+ * 24      8     process id of the creator
+ * 32      8     creation time, milliseconds since 1970
+ * 40      88    zero, reserved
+ * </pre>
+ *
+ * <h2>The protocol</h2>
+ * The creator makes the file (refusing one that exists, so two creators cannot both initialise
+ * it), gives it its size, maps it, writes every header field but the magic and whatever initial
+ * data it needs, and only then publishes the magic with a release store. A process that attaches
+ * waits (bounded) for the file to exist and reach its size (mapping it earlier and touching a page
+ * past its end would raise SIGBUS), maps it, waits (bounded) until an acquire load sees the magic,
+ * and only then reads the rest: the release/acquire pair guarantees it sees the header and the data
+ * the creator wrote before publishing. It checks the version and the size, and never writes to the
+ * header: attaching must not reset state that other processes use.
+ */
+public final class SharedRegion implements AutoCloseable {
+
+    /** "MMKITIPC" in ASCII, as a little-endian long. */
+    public static final long MAGIC = ByteBuffer.wrap("MMKITIPC".getBytes(StandardCharsets.US_ASCII))
+            .order(ByteOrder.LITTLE_ENDIAN).getLong();
+    /** Where the header fields are. */
+    public static final long MAGIC_OFFSET = 0;
+    public static final long VERSION_OFFSET = 8;
+    public static final long HEADER_SIZE_OFFSET = 12;
+    public static final long SIZE_OFFSET = 16;
+    public static final long CREATOR_PID_OFFSET = 24;
+    public static final long CREATED_MILLIS_OFFSET = 32;
+    /** The bytes of the header; the data starts here, on a cache-line (and 128-byte) boundary. */
+    public static final int HEADER_SIZE = 128;
+
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final MappedFile file;
+    private final MemorySegment whole;
+    private final boolean creator;
+
+    private SharedRegion(MappedFile file, boolean creator) {
+        this.file = file;
+        this.whole = file.segment();
+        this.creator = creator;
+    }
+
+    /**
+     * Creates {@code file} as a region of {@code size} bytes (header included), initialises it with
+     * zeros and publishes it.
+     *
+     * @param size    bytes of the whole region, a multiple of 8 and more than {@link #HEADER_SIZE}
+     * @param version the layout version that attaching processes must expect, positive
+     * @throws IllegalArgumentException for a bad size or version (the message names it)
+     * @throws java.nio.file.FileAlreadyExistsException when the file exists: one region, one creator
+     * @throws IOException              when the file cannot be made or mapped (it is deleted again)
+     */
+    public static SharedRegion create(Path file, long size, int version) throws IOException {
+        return create(file, size, version, data -> { });
+    }
+
+    /**
+     * As {@link #create(Path, long, int)}, running {@code initialiser} on the data before the
+     * region is published: attaching processes never see the data half initialised.
+     */
+    public static SharedRegion create(Path file, long size, int version, java.util.function.Consumer<MemorySegment> initialiser)
+            throws IOException {
+        // TODO 05.2 (see hint 05.2)
+        throw new UnsupportedOperationException("TODO 05.2: create, size, initialise, then publish the magic (see hint 05.2)");
+    }
+
+    /**
+     * Attaches to the region in {@code file}, waiting at most {@code timeout} for it to be created
+     * and published.
+     *
+     * @param size    the region size this process expects (header included)
+     * @param version the layout version this process understands
+     * @throws RegionMismatchException  when the magic, the version, the header size or the size is
+     *                                  not the expected one (also when the file exists but stays smaller
+     *                                  than {@code size} until the timeout: field "size"); the message
+     *                                  names the field, the value found and the one expected
+     * @throws NoSuchFileException      when the file did not appear within the timeout
+     * @throws IOException              when it cannot be mapped
+     * @throws InterruptedException     when interrupted while waiting
+     */
+    public static SharedRegion attach(Path file, long size, int version, Duration timeout)
+            throws IOException, InterruptedException {
+        // TODO 05.2 (see hint 05.2)
+        throw new UnsupportedOperationException("TODO 05.2: wait for the file and the magic, then check the header (see hint 05.2)");
+    }
+
+
+    /** The data: everything after the header, starting on a 128-byte boundary. */
+    public MemorySegment data() {
+        return whole.asSlice(HEADER_SIZE);
+    }
+
+    /** The whole region, header included. */
+    public MemorySegment whole() {
+        return whole;
+    }
+
+    /** The layout version in the header. */
+    public int version() {
+        return whole.get(INT_LE, VERSION_OFFSET);
+    }
+
+    /** The process id of the creator. */
+    public long creatorPid() {
+        return whole.get(LONG_LE, CREATOR_PID_OFFSET);
+    }
+
+    /** Whether this process created the region (rather than attached to it). */
+    public boolean isCreator() {
+        return creator;
+    }
+
+    /** The file. */
+    public Path file() {
+        return file.file();
+    }
+
+    /** Unmaps the region; the file and its data stay for the other processes. */
+    @Override
+    public void close() {
+        file.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SharedRegion[" + file.file() + ", " + whole.byteSize() + " bytes, version " + version()
+                + (creator ? ", created here" : ", attached") + "]";
+    }
+}

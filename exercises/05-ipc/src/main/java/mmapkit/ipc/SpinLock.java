@@ -1,0 +1,74 @@
+package mmapkit.ipc;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+
+/**
+ * A lock that waits by spinning: a 32-bit word in shared memory, 0 when free and 1 when held,
+ * taken with compare-and-set. Cheap when it is held for a few instructions and the holder runs on
+ * another core; wasteful when the holder is descheduled, which is why it backs off: it spins with
+ * {@link Thread#onSpinWait()} first, then yields the core, then sleeps for growing intervals.
+ *
+ * <pre>{@code
+ * SpinLock lock = new SpinLock(region.data(), 0);   // 4 bytes at offset 0, zero: free
+ * lock.lock(Duration.ofSeconds(1));
+ * try { ... } finally { lock.unlock(); }
+ * }</pre>
+ *
+ * <p>Not reentrant, not fair, no owner: a process that dies holding it leaves it held.
+ */
+public final class SpinLock {
+
+    /** The bytes it uses at its offset. */
+    public static final int BYTES = 4;
+    private static final int SPINS = 100;
+    private static final int YIELDS = 10;
+    private static final long MAX_SLEEP_NANOS = 1_000_000;
+
+    private final MemorySegment segment;
+    private final long offset;
+
+    /**
+     * A spin lock on the 4 bytes at {@code offset}, which must be 4-byte aligned and hold 0 (free)
+     * or 1 (held).
+     *
+     * @throws IllegalArgumentException when the word is outside the segment or not aligned
+     */
+    public SpinLock(MemorySegment segment, long offset) {
+        Atomics.requireAligned(segment, offset, BYTES);
+        this.segment = segment;
+        this.offset = offset;
+    }
+
+    /** Takes the lock if it is free, at once. */
+    public boolean tryLock() {
+        // TODO 05.3 (see hint 05.3)
+        throw new UnsupportedOperationException("TODO 05.3: take the lock if it is free (see hint 05.3)");
+    }
+
+    /**
+     * Takes the lock, spinning, then yielding, then sleeping between attempts.
+     *
+     * @throws WaitTimeoutException when it is still held after {@code timeout}
+     */
+    public void lock(Duration timeout) {
+        // TODO 05.3 (see hint 05.3)
+        throw new UnsupportedOperationException("TODO 05.3: try, and back off between tries, until the timeout (see hint 05.3)");
+    }
+
+    /**
+     * Frees the lock (a compare-and-set, which orders like a release store: the next holder sees
+     * everything written under it).
+     *
+     * @throws IllegalStateException when the lock is not held
+     */
+    public void unlock() {
+        // TODO 05.3 (see hint 05.3)
+        throw new UnsupportedOperationException("TODO 05.3: free the lock (see hint 05.3)");
+    }
+
+    /** Whether some process holds it now (a snapshot). */
+    public boolean isLocked() {
+        return Atomics.getIntVolatile(segment, offset) != 0;
+    }
+}
