@@ -57,8 +57,10 @@ public final class FutexCalls {
     private static final MethodHandle SYSCALL = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("syscall"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,  // number, uaddr
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,  // op, val
+                    ValueLayout.ADDRESS,                           // timeout
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), // uaddr2, val3
             Linker.Option.firstVariadicArg(1), CAPTURE);
     // end::futex-handle[]
 
