@@ -25,7 +25,6 @@ public final class MpscRing {
     private final MemorySegment records;
     private final long capacity;
     private final long mask;
-    private final int maxPayload;
 
     /**
      * The producer side of the ring in {@code ring}, initialised with {@link RingLayout#initialise}.
@@ -38,7 +37,6 @@ public final class MpscRing {
         this.ring = ring;
         this.records = ring.asSlice(RingLayout.RECORDS_OFFSET, capacity);
         this.mask = capacity - 1;
-        this.maxPayload = RingLayout.maxPayload(capacity);
     }
 
     /** {@link #offer(int, MemorySegment)} of an array. */
@@ -56,14 +54,7 @@ public final class MpscRing {
      * @throws IllegalArgumentException for a negative type or a payload too large
      */
     public boolean offer(int type, MemorySegment payload) {
-        Objects.requireNonNull(payload, "payload");
-        if (type < 0) {
-            throw new IllegalArgumentException("type " + type + " must not be negative (negative types are the ring's own)");
-        }
-        if (payload.byteSize() > maxPayload) {
-            throw new IllegalArgumentException("payload of " + payload.byteSize() + " bytes is larger than " + maxPayload
-                    + ", the largest this ring of " + capacity + " bytes takes");
-        }
+        RingLayout.requireRecord(type, payload, capacity);
         // TODO 05.7 (see hint 05.7)
         throw new UnsupportedOperationException("TODO 05.7: claim room with compare-and-set on the tail, then write as the SPSC ring does (see hint 05.7)");
     }

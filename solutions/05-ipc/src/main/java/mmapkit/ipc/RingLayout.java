@@ -75,6 +75,18 @@ public final class RingLayout {
     }
     // end::record-size[]
 
+    /** Refuses what no ring of this capacity takes: a negative type, a payload over {@link #maxPayload}. */
+    static void requireRecord(int type, MemorySegment payload, long capacity) {
+        java.util.Objects.requireNonNull(payload, "payload");
+        if (type < 0) {
+            throw new IllegalArgumentException("type " + type + " must not be negative (negative types are the ring's own)");
+        }
+        if (payload.byteSize() > maxPayload(capacity)) {
+            throw new IllegalArgumentException("payload of " + payload.byteSize() + " bytes is larger than "
+                    + maxPayload(capacity) + ", the largest this ring of " + capacity + " bytes takes");
+        }
+    }
+
     static long requireCapacity(long capacity) {
         if (capacity < MIN_CAPACITY || Long.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity " + capacity + " must be a power of two, at least " + MIN_CAPACITY);

@@ -29,7 +29,6 @@ public final class SpscRing {
     private final MemorySegment records;
     private final long capacity;
     private final long mask;
-    private final int maxPayload;
     /** The producer's own copy of the tail: only this producer changes it. */
     private long tail;
     /** The head as last read: the consumer is at least this far, so the room it leaves is at least this. */
@@ -45,7 +44,6 @@ public final class SpscRing {
         this.ring = ring;
         this.records = ring.asSlice(RingLayout.RECORDS_OFFSET, capacity);
         this.mask = capacity - 1;
-        this.maxPayload = RingLayout.maxPayload(capacity);
         this.tail = (long) LONG.getVolatile(ring, RingLayout.TAIL_OFFSET);
         this.headCache = (long) LONG.getVolatile(ring, RingLayout.HEAD_OFFSET);
     }
@@ -66,14 +64,7 @@ public final class SpscRing {
      *                                  its size and the limit)
      */
     public boolean offer(int type, MemorySegment payload) {
-        Objects.requireNonNull(payload, "payload");
-        if (type < 0) {
-            throw new IllegalArgumentException("type " + type + " must not be negative (negative types are the ring's own)");
-        }
-        if (payload.byteSize() > maxPayload) {
-            throw new IllegalArgumentException("payload of " + payload.byteSize() + " bytes is larger than " + maxPayload
-                    + ", the largest this ring of " + capacity + " bytes takes");
-        }
+        RingLayout.requireRecord(type, payload, capacity);
         // SOLUTION-BEGIN 05.6
         int length = RingLayout.HEADER_SIZE + (int) payload.byteSize();
         int size = RingLayout.recordSize((int) payload.byteSize());

@@ -1,16 +1,14 @@
 package mmapkit.sync.natives;
 
+import mmapkit.mapping.natives.Errno;
 import mmapkit.mapping.natives.NativeCallException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.StringJoiner;
 
 /**
@@ -38,9 +36,6 @@ public final class SyncCalls {
     public static final int MS_SYNC = 4;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     // tag::msync-handle[]
     /** {@code int msync(void *addr, size_t length, int flags)}; the address is passed as a number. */
@@ -48,7 +43,7 @@ public final class SyncCalls {
             LINKER.defaultLookup().findOrThrow("msync"),
             FunctionDescriptor.of(ValueLayout.JAVA_INT,
                     ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
-            CAPTURE);
+            Errno.CAPTURE);
     // end::msync-handle[]
 
     private SyncCalls() {
@@ -61,10 +56,10 @@ public final class SyncCalls {
      */
     public static void msync(long address, long length, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment state = Errno.newCallState(arena);
             int result = (int) MSYNC.invokeExact(state, address, length, flags);
             if (result == -1) {
-                throw new NativeCallException(describe(address, length, flags), (int) ERRNO.get(state, 0L));
+                throw new NativeCallException(describe(address, length, flags), Errno.read(state));
             }
         } catch (NativeCallException e) {
             throw e;

@@ -16,7 +16,9 @@ import java.util.Map;
  * x86-64 Linux, and its meaning ({@code strerror}).
  *
  * <p>A downcall linked with {@link #CAPTURE} takes one extra first argument, a segment of
- * {@link #CAPTURE_LAYOUT}, into which the linker copies {@code errno} right after the call.
+ * {@link #CAPTURE_LAYOUT} ({@link #newCallState}), into which the linker copies {@code errno}
+ * right after the call ({@link #read}). The bindings of later modules capture errno the same way,
+ * through these.
  */
 @SuppressWarnings("restricted") // binding native functions is what this class is for
 public final class Errno {
@@ -25,8 +27,8 @@ public final class Errno {
 
     // tag::capture-errno[]
     /** Ask the linker to save errno right after the call, before the JVM can change it. */
-    static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    public static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+    public static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     // end::capture-errno[]
 
@@ -68,12 +70,12 @@ public final class Errno {
     }
 
     /** A fresh place for the linker to save errno into. */
-    static MemorySegment newCallState(Arena arena) {
+    public static MemorySegment newCallState(Arena arena) {
         return arena.allocate(CAPTURE_LAYOUT);
     }
 
     /** The errno a call saved into {@code state}. */
-    static int read(MemorySegment state) {
+    public static int read(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 }

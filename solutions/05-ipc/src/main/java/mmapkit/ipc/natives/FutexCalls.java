@@ -1,5 +1,6 @@
 package mmapkit.ipc.natives;
 
+import mmapkit.mapping.natives.Errno;
 import mmapkit.mapping.natives.NativeCallException;
 
 import java.lang.foreign.Arena;
@@ -10,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The {@code futex(2)} system call (number 202 on x86-64) through the C library's
@@ -44,9 +44,6 @@ public final class FutexCalls {
     public static final int ETIMEDOUT = 110;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     /** {@code struct timespec { long tv_sec; long tv_nsec; }}. */
     private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
@@ -61,7 +58,7 @@ public final class FutexCalls {
                     ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,  // op, val
                     ValueLayout.ADDRESS,                           // timeout
                     ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), // uaddr2, val3
-            Linker.Option.firstVariadicArg(1), CAPTURE);
+            Linker.Option.firstVariadicArg(1), Errno.CAPTURE);
     // end::futex-handle[]
 
     private FutexCalls() {
@@ -94,7 +91,7 @@ public final class FutexCalls {
         }
         requireAligned(address);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment state = Errno.newCallState(arena);
             MemorySegment timeout = arena.allocate(TIMESPEC);
             timeout.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
             timeout.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
@@ -105,7 +102,7 @@ public final class FutexCalls {
             if (result == 0) {
                 return WaitResult.WOKEN;
             }
-            int errno = (int) ERRNO.get(state, 0L);
+            int errno = Errno.read(state);
             return switch (errno) {
                 case EAGAIN -> WaitResult.VALUE_CHANGED;
                 case ETIMEDOUT -> WaitResult.TIMED_OUT;
@@ -128,11 +125,11 @@ public final class FutexCalls {
     public static int futexWake(long address, int count) {
         requireAligned(address);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment state = Errno.newCallState(arena);
             long result = (long) SYSCALL.invokeExact(state, SYS_FUTEX, address, (long) FUTEX_WAKE, (long) count,
                     MemorySegment.NULL, 0L, 0L);
             if (result == -1) {
-                throw new NativeCallException(describe(address, "FUTEX_WAKE", count), (int) ERRNO.get(state, 0L));
+                throw new NativeCallException(describe(address, "FUTEX_WAKE", count), Errno.read(state));
             }
             return (int) result;
         } catch (NativeCallException e) {
