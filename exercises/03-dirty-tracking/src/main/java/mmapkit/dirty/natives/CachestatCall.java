@@ -1,5 +1,6 @@
 package mmapkit.dirty.natives;
 
+import mmapkit.mapping.natives.Errno;
 import mmapkit.mapping.natives.NativeCallException;
 
 import java.lang.foreign.Arena;
@@ -10,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The {@code cachestat(2)} system call (Linux 6.5+, number 451 on x86-64) through the C library's
@@ -37,9 +37,6 @@ public final class CachestatCall {
     public static final int ENOSYS = 38;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     // tag::cachestat-layouts[]
     /** {@code struct cachestat_range}: 16 bytes. */
@@ -56,7 +53,7 @@ public final class CachestatCall {
             LINKER.defaultLookup().findOrThrow("syscall"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), CAPTURE);
+            Linker.Option.firstVariadicArg(1), Errno.CAPTURE);
     // end::cachestat-layouts[]
 
     private CachestatCall() {
@@ -72,7 +69,7 @@ public final class CachestatCall {
      */
     public static void cachestat(int fd, long offset, long length, MemorySegment counts) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment state = Errno.newCallState(arena);
             MemorySegment range = arena.allocate(RANGE);
             range.set(ValueLayout.JAVA_LONG, 0, offset);
             range.set(ValueLayout.JAVA_LONG, 8, length);
@@ -80,7 +77,7 @@ public final class CachestatCall {
             long result = (long) SYSCALL.invokeExact(state, SYS_CACHESTAT, (long) fd, range, counts, 0L);
             if (result == -1) {
                 throw new NativeCallException("cachestat(" + fd + ", {off=" + offset + ", len=" + length + "}, cstat, 0)",
-                        (int) ERRNO.get(state, 0L));
+                        Errno.read(state));
             }
             // end::cachestat-call[]
         } catch (NativeCallException e) {
