@@ -34,6 +34,13 @@ public final class AdviceCalls {
      * keep their data (it stays in the page cache).
      */
     public static final int MADV_DONTNEED = 4;
+    /**
+     * Back this range of anonymous memory with transparent huge pages where the kernel can (when
+     * {@code /sys/kernel/mm/transparent_hugepage/enabled} is {@code always} or {@code madvise}).
+     */
+    public static final int MADV_HUGEPAGE = 14;
+    /** Never back this range with transparent huge pages. */
+    public static final int MADV_NOHUGEPAGE = 15;
     /** Fault in every page readable, reporting failures (Linux 5.14). */
     public static final int MADV_POPULATE_READ = 22;
     /** Fault in every page writable (breaking copy-on-write), reporting failures (Linux 5.14). */
@@ -47,6 +54,7 @@ public final class AdviceCalls {
     private static final Map<Integer, String> MADVICE_NAMES = Map.of(
             MADV_NORMAL, "MADV_NORMAL", MADV_RANDOM, "MADV_RANDOM", MADV_SEQUENTIAL, "MADV_SEQUENTIAL",
             MADV_WILLNEED, "MADV_WILLNEED", MADV_DONTNEED, "MADV_DONTNEED",
+            MADV_HUGEPAGE, "MADV_HUGEPAGE", MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE",
             MADV_POPULATE_READ, "MADV_POPULATE_READ", MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE");
 
     // tag::advice-handles[]

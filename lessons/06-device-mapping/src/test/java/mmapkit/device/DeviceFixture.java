@@ -1,0 +1,135 @@
+package mmapkit.device;
+
+import mmapkit.device.fb.FramebufferDriver;
+import mmapkit.device.process.FramebufferDeviceMain;
+import mmapkit.device.sim.DeviceLayout;
+import mmapkit.device.sim.FramebufferDevice;
+import mmapkit.ipc.SharedRegion;
+import mmapkit.sync.process.ChildJvm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The device tests' surroundings: a fresh folder under {@code /dev/shm} (deleted with everything in
+ * it when closed) for BAR0 and the frames, the simulated device in a child JVM (bounded, killed at
+ * the end), and a driver attached to it.
+ */
+final class DeviceFixture implements AutoCloseable {
+
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private ChildJvm child;
+    private FramebufferDriver driver;
+
+    DeviceFixture() {
+        Path shm = Path.of("/dev/shm");
+        Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            dir = Files.createTempDirectory(parent, "mmapkit-device-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where the device's BAR0 file is (or will be). */
+    Path bar() {
+        return dir.resolve("bar0");
+    }
+
+    /** Where the device writes its frames. */
+    Path frames() {
+        return dir.resolve("frames");
+    }
+
+    /**
+     * Starts the device in a child JVM with {@code options} (such as "width=64", "freeze-after=3"),
+     * waits for its ready line and attaches a driver (not brought up yet).
+     */
+    FramebufferDriver start(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(bar().toString(), frames().toString(), "lifetime=50"));
+        args.addAll(List.of(options));
+        child = ChildJvm.start(FramebufferDeviceMain.class, Duration.ofSeconds(60), args.toArray(String[]::new));
+        child.awaitLine(line -> line.startsWith("ready"), Duration.ofSeconds(30));
+        driver = FramebufferDriver.attach(bar(), Duration.ofSeconds(10));
+        return driver;
+    }
+
+    /** The device's child JVM. */
+    ChildJvm child() {
+        return child;
+    }
+
+    /**
+     * A fake BAR0 with no device behind it: a region this test creates, with the read-only registers
+     * of a default device and whatever {@code registers} writes on top.
+     */
+    Path fakeBar(Consumer<MemorySegment> registers) throws IOException {
+        Path file = dir.resolve("fake-bar0");
+        SharedRegion region = SharedRegion.create(file, FramebufferDevice.regionSize(), DeviceLayout.REGION_VERSION, bar -> {
+            bar.set(INT, DeviceLayout.REG_ID, DeviceLayout.DEVICE_ID);
+            bar.set(INT, DeviceLayout.REG_VERSION, DeviceLayout.DEVICE_VERSION);
+            bar.set(INT, DeviceLayout.REG_WIDTH, 320);
+            bar.set(INT, DeviceLayout.REG_HEIGHT, 200);
+            bar.set(INT, DeviceLayout.REG_STRIDE, 1280);
+            bar.set(INT, DeviceLayout.REG_RING_ENTRIES, 64);
+            bar.set(INT, DeviceLayout.REG_FB_OFFSET, 0x2000);
+            bar.set(INT, DeviceLayout.REG_RING_OFFSET, 0x1000);
+            bar.set(INT, DeviceLayout.REG_STATUS, DeviceLayout.STATUS_READY);
+            registers.accept(bar);
+        });
+        open.add(region);
+        return file;
+    }
+
+    /** A driver attached to {@code bar}, closed with the fixture. */
+    FramebufferDriver attach(Path bar) throws Exception {
+        FramebufferDriver attached = FramebufferDriver.attach(bar, Duration.ofSeconds(5));
+        open.add(attached);
+        return attached;
+    }
+
+    /** A 32-bit register of BAR0 read straight from memory, as the test's own view. */
+    static long raw32(FramebufferDriver driver, int offset) {
+        return Integer.toUnsignedLong(driver.bar().get(INT, offset));
+    }
+
+    /** A 64-bit register of BAR0 read straight from memory. */
+    static long raw64(FramebufferDriver driver, int offset) {
+        return driver.bar().get(LONG, offset);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (driver != null) {
+                driver.close();
+            }
+            for (AutoCloseable closeable : open) {
+                closeable.close();
+            }
+        } finally {
+            if (child != null) {
+                child.close();
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package mmapkit.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import mmapkit.course.Task;
+import mmapkit.device.registers.Access;
+import mmapkit.device.registers.Register;
+import mmapkit.device.registers.RegisterBlock;
+import mmapkit.device.registers.RegisterTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+@Task(id = "06.4", points = 15, title = "Register access: widths, access modes, ordering, bounded polls")
+class RegisterAccessTest {
+
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static final Register ID = new Register("ID", 0x000, 32, Access.RO);
+    private static final Register CONTROL = new Register("CONTROL", 0x020, 32, Access.RW);
+    private static final Register STATUS = new Register("STATUS", 0x024, 32, Access.W1C, 0x1);
+    private static final Register DOORBELL = new Register("DOORBELL", 0x030, 64, Access.WO);
+    private static final Register COUNTER = new Register("COUNTER", 0x040, 64, Access.RO);
+    private static final Register DATA64 = new Register("DATA64", 0x048, 64, Access.RW);
+    private static final Register EVENTS64 = new Register("EVENTS64", 0x050, 64, Access.W1C);
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment memory = arena.allocate(4096, 4096);
+    private final RegisterBlock block = new RegisterBlock(memory);
+
+    @AfterEach
+    void cleanUp() {
+        arena.close();
+    }
+
+    @Nested
+    class Descriptions {
+
+        @Test
+        void aRegisterIsThirtyTwoOrSixtyFourBitsWide() {
+            assertThatThrownBy(() -> new Register("HALF", 0x10, 16, Access.RW),
+                    "a 16-bit register: this device has only 32- and 64-bit ones")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("width 16");
+            assertThatThrownBy(() -> new Register("ODD", 0x10, 48, Access.RW), "48 bits is no access size")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("48");
+            assertThat(new Register("OK", 0x10, 64, Access.RW).bytes()).isEqualTo(8);
+        }
+
+        @Test
+        void anOffsetMustBeAlignedToTheWidth() {
+            assertThatThrownBy(() -> new Register("X", 6, 32, Access.RW),
+                    "offset 6 is not a multiple of 4: a misaligned access is another access (or a bus error)")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset 6");
+            assertThatThrownBy(() -> new Register("Y", 0x34, 64, Access.RO), "a 64-bit register at 0x34 (52) is not 8-byte aligned")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset 52");
+            assertThatThrownBy(() -> new Register("Z", -4, 32, Access.RO), "a negative offset")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -4");
+            assertThat(new Register("OK", 0x38, 64, Access.RO).offset()).isEqualTo(0x38);
+        }
+
+        @Test
+        void aNameIsNeeded() {
+            assertThatThrownBy(() -> new Register(" ", 0, 32, Access.RW), "a blank name")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+        }
+    }
+
+    @Nested
+    class Widths {
+
+        @Test
+        void aThirtyTwoBitReadIsUnsignedAndTouchesOnlyItsFourBytes() {
+            memory.set(INT, 0x020, 0xFFFF_FFFE);
+            memory.set(INT, 0x024, 0x1234_5678);
+            assertThat(block.read(CONTROL)).as("0xFFFFFFFE read as a 32-bit register is 4294967294, not -2 and not"
+                    + " mixed with the next register").isEqualTo(0xFFFF_FFFEL);
+        }
+
+        @Test
+        void aThirtyTwoBitWriteChangesExactlyFourBytesLittleEndian() {
+            memory.set(INT, 0x01C, 0x1111_1111);
+            memory.set(INT, 0x024, 0x2222_2222);
+            block.write(CONTROL, 0xA1B2_C3D4L);
+            assertThat(memory.get(ValueLayout.JAVA_BYTE, 0x020)).as("little-endian: the low byte first").isEqualTo((byte) 0xD4);
+            assertThat(memory.get(INT, 0x020)).isEqualTo(0xA1B2_C3D4);
+            assertThat(memory.get(INT, 0x01C)).as("the register before is untouched").isEqualTo(0x1111_1111);
+            assertThat(memory.get(INT, 0x024)).as("the register after is untouched").isEqualTo(0x2222_2222);
+            assertThat(block.read(CONTROL)).isEqualTo(0xA1B2_C3D4L);
+        }
+
+        @Test
+        void aSixtyFourBitRegisterIsReadAndWrittenWhole() {
+            block.write(DATA64, 0x0102_0304_0506_0708L);
+            assertThat(memory.get(LONG, 0x048)).isEqualTo(0x0102_0304_0506_0708L);
+            memory.set(LONG, 0x040, 0x7FFF_FFFF_FFFF_FFF0L);
+            assertThat(block.read(COUNTER)).as("all 64 bits").isEqualTo(0x7FFF_FFFF_FFFF_FFF0L);
+        }
+
+        @Test
+        void aValueWiderThanTheRegisterIsRefused() {
+            memory.set(INT, 0x020, 7);
+            assertThatThrownBy(() -> block.write(CONTROL, 0x1_0000_0000L),
+                    "bit 32 does not exist in a 32-bit register: silently dropping it would hide a bug")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0x100000000")
+                    .hasMessageContaining("CONTROL");
+            assertThat(memory.get(INT, 0x020)).as("a refused write writes nothing").isEqualTo(7);
+        }
+
+        @Test
+        void aRegisterOutsideTheBlockIsRefused() {
+            Register far = new Register("FAR", 8192, 32, Access.RW);
+            assertThatThrownBy(() -> block.read(far), "offset 8192 in a 4 KiB block")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FAR");
+        }
+    }
+
+    @Nested
+    class AccessModes {
+
+        @Test
+        void aReadOnlyRegisterCannotBeWritten() {
+            memory.set(INT, 0x000, 0x4D4B_4642);
+            assertThatThrownBy(() -> block.write(ID, 1), "ID is read-only: only the device changes it")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ID (0x000)")
+                    .hasMessageContaining("read-only");
+            assertThat(memory.get(INT, 0x000)).as("and nothing was written").isEqualTo(0x4D4B_4642);
+            assertThat(block.read(ID)).isEqualTo(0x4D4B_4642L);
+        }
+
+        @Test
+        void aWriteOnlyRegisterCannotBeRead() {
+            block.write(DOORBELL, 5);
+            assertThat(memory.get(LONG, 0x030)).as("a doorbell write lands").isEqualTo(5);
+            assertThatThrownBy(() -> block.read(DOORBELL), "DOORBELL is write-only: on hardware it reads as garbage")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DOORBELL (0x030)")
+                    .hasMessageContaining("write-only");
+        }
+
+        @Test
+        void writingOneClearsExactlyThoseBitsAndZeroChangesNothing() {
+            memory.set(INT, 0x024, 0b1110);
+            block.write(STATUS, 0b0100);
+            assertThat(memory.get(INT, 0x024)).as("STATUS 0b1110, write 0b0100: only bit 2 is cleared").isEqualTo(0b1010);
+            block.write(STATUS, 0);
+            assertThat(memory.get(INT, 0x024)).as("writing 0 to a W1C register changes nothing").isEqualTo(0b1010);
+            block.write(STATUS, 0b1010);
+            assertThat(memory.get(INT, 0x024)).as("writing ones clears them").isZero();
+            memory.set(LONG, 0x050, -1L);
+            block.write(EVENTS64, 0x8000_0000_0000_0001L);
+            assertThat(memory.get(LONG, 0x050)).as("64-bit W1C: bits 63 and 0 cleared")
+                    .isEqualTo(0x7FFF_FFFF_FFFF_FFFEL);
+        }
+
+        @Test
+        void aBitTheDeviceSetsMeanwhileIsNotLost() throws Exception {
+            memory.set(INT, 0x024, 0b0010);
+            MemorySegment word = memory.asSlice(0x024, 4);
+            int rounds = 20_000;
+            Thread device = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < rounds; i++) { // the "device" raises bit 3, atomically
+                    int old;
+                    do {
+                        old = word.get(ValueLayout.JAVA_INT, 0);
+                    } while (!ValueLayout.JAVA_INT.varHandle().compareAndSet(word, 0L, old, old | 0b1000));
+                }
+            });
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    block.write(STATUS, 0b0010); // the driver acknowledges bit 1 only
+                }
+            } finally {
+                device.join(10_000); // before the memory goes, whatever happened
+            }
+            assertThat(memory.get(INT, 0x024) & 0b1000).as("bit 3, set by the device while the driver cleared bit 1,"
+                    + " must survive: a W1C write is one atomic and-not, not read, clear, write back").isEqualTo(0b1000);
+        }
+
+        @Test
+        void readOnlyBitsOfAWriteOneToClearRegisterAreRefused() {
+            memory.set(INT, 0x024, 0b0011);
+            assertThatThrownBy(() -> block.write(STATUS, 0b0001),
+                    "STATUS.READY (bit 0) is the device's: the driver cannot clear it")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("STATUS");
+            assertThat(memory.get(INT, 0x024)).as("a refused write clears nothing").isEqualTo(0b0011);
+        }
+    }
+
+    @Nested
+    class OrderingAndPolls {
+
+        @Test
+        void aReleaseWriteOfARegisterPublishesTheDataBeforeIt() throws Exception {
+            MemorySegment data = memory.asSlice(1024, 1024);
+            AtomicReference<String> problem = new AtomicReference<>();
+            for (int round = 1; round <= 200; round++) {
+                int value = round;
+                AtomicReference<RuntimeException> failed = new AtomicReference<>();
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 256; i++) {
+                        data.setAtIndex(ValueLayout.JAVA_INT, i, value);
+                    }
+                    try {
+                        block.write(DATA64, value); // release: the data is visible with it
+                    } catch (RuntimeException e) {
+                        failed.set(e);
+                    }
+                });
+                writer.join(5_000);
+                if (failed.get() != null) {
+                    throw failed.get();
+                }
+                block.awaitValue(DATA64, v -> v == value, "publish round " + value, Duration.ofSeconds(5));
+                for (int i = 0; i < 256; i++) {
+                    if (data.getAtIndex(ValueLayout.JAVA_INT, i) != value && problem.get() == null) {
+                        problem.set("round " + value + ": int " + i + " was " + data.getAtIndex(ValueLayout.JAVA_INT, i));
+                    }
+                }
+            }
+            assertThat(problem.get()).as("after an acquire read saw the register, all data written before the release"
+                    + " write is visible").isNull();
+        }
+
+        @Test
+        void awaitBitsReturnsOnceTheDeviceSetsThem() throws Exception {
+            Thread device = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                memory.set(INT, 0x024, 0b0110);
+            });
+            long value;
+            try {
+                value = block.awaitBits(STATUS, 0b0100, Duration.ofSeconds(5));
+            } finally {
+                device.join(5_000);
+            }
+            assertThat(value).as("the value that had bit 2 set").isEqualTo(0b0110);
+            assertThat(block.awaitBits(STATUS, 0b0110, Duration.ZERO)).as("bits already set: no wait at all")
+                    .isEqualTo(0b0110);
+        }
+
+        @Test
+        void aPollThatTimesOutSaysWhatItWaitedForAndWhatItSaw() {
+            memory.set(INT, 0x024, 0b0010);
+            Duration timeout = Duration.ofMillis(200);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> block.awaitBits(STATUS, 0b0001, timeout),
+                    "STATUS bit 0 never comes: the poll must end by its timeout with a clear message")
+                    .isInstanceOf(RegisterTimeoutException.class)
+                    .hasMessageContaining("STATUS").hasMessageContaining("0x00000001")
+                    .hasMessageContaining("was 0x00000002").hasMessageContaining("200 ms");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(millis).as("the poll ends at its timeout (200 ms), not long after: took %d ms", millis)
+                    .isBetween(190L, 900L);
+            assertThatThrownBy(() -> block.awaitValue(COUNTER, v -> v >= 10, "count to 10", Duration.ofMillis(50)),
+                    "awaitValue times out too").isInstanceOf(RegisterTimeoutException.class)
+                    .hasMessageContaining("count to 10").hasMessageContaining("COUNTER");
+        }
+
+        @Test
+        void aLongPollParksInsteadOfBurningACore() {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long cpuBefore = threads.getCurrentThreadCpuTime();
+            assertThatThrownBy(() -> block.awaitBits(STATUS, 0b1000, Duration.ofMillis(400)), "nobody sets bit 3")
+                    .isInstanceOf(RegisterTimeoutException.class);
+            long cpuMillis = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000;
+            assertThat(cpuMillis).as("a 400 ms poll should spin briefly, then park: it used %d ms of CPU", cpuMillis)
+                    .isLessThan(200);
+        }
+    }
+}
