@@ -2,6 +2,7 @@ package mmapkit.ipc.experiments;
 
 import mmapkit.faults.bench.Summary;
 import mmapkit.faults.bench.Table;
+import mmapkit.sync.process.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import java.util.Map;
  * loopback: round-trip time (ping-pong: median, p90, p99, p99.9, max) and one-way throughput.
  *
  * <p>Each measurement runs in a fresh pair of JVMs ({@link IpcPeer}: the measuring side starts
- * the echoing one), all with the same options ({@link PeerJvm#OPTIONS}); this JVM only schedules
+ * the echoing one), all with the same options ({@link IpcPeer#startJvm}: module 04's {@code ChildJvm} with {@link IpcPeer#JVM_OPTIONS}); this JVM only schedules
  * them and reports. The two rings are measured in interleaved rounds (ring first, then Agrona first,
  * ...), and their ratios are taken round by round, because the machine is shared and noisy.
  *
@@ -146,8 +147,8 @@ public final class IpcRoundTrip {
                 Long.toString(settings.warmupMillis()),
                 Integer.toString(settings.roundTrips()), Long.toString(settings.messages()),
                 Long.toString(settings.millis()), Integer.toString(settings.seconds()));
-        PeerJvm measuring = PeerJvm.start(IpcRoundTrip.class, Duration.ofSeconds(settings.seconds() + 10), false, args);
-        long pid = measuring.process().pid();
+        ChildJvm measuring = IpcPeer.startJvm(Duration.ofSeconds(settings.seconds() + 10), false, args);
+        long pid = measuring.pid();
         try {
             measuring.awaitSuccess();
             Map<String, long[]> lines = new LinkedHashMap<>();
@@ -216,6 +217,13 @@ public final class IpcRoundTrip {
         return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
 
+    /** The heap and collector options of the benchmark's JVMs (the others only open the JDK to the code), for the header. */
+    private static List<String> heapAndCollector() {
+        List<String> options = new ArrayList<>(IpcPeer.JVM_OPTIONS);
+        options.addAll(ChildJvm.KIT_OPTIONS);
+        return options.stream().filter(option -> !option.startsWith("--")).toList();
+    }
+
     private static void report(List<Run> runs, Settings settings, boolean quick, long seconds, Path csv,
                                String loadBefore) throws IOException {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -228,7 +236,7 @@ public final class IpcRoundTrip {
         head.append("64-byte messages between two JVMs on this machine (").append(cores).append(" cores, Linux ")
                 .append(kernel).append(", Java ").append(Runtime.version().feature()).append("), all in one run of ")
                 .append(seconds).append(" s. Each measurement starts a fresh pair of JVMs with the same options (")
-                .append(String.join(" ", PeerJvm.OPTIONS.subList(2, PeerJvm.OPTIONS.size())))
+                .append(String.join(" ", heapAndCollector()))
                 .append("). Round trip: ").append(String.format(Locale.ROOT, "%,d", settings.warmup()))
                 .append(" ping-pongs of warm-up and at least ")
                 .append(settings.warmupMillis()).append(" ms of them (").append(warmups(runs)).append("), then ")

@@ -1,5 +1,7 @@
 package mmapkit.ipc.experiments;
 
+import mmapkit.sync.process.ChildJvm;
+
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -53,6 +55,28 @@ import java.util.Locale;
 final class IpcPeer {
 
     static final List<String> TRANSPORTS = List.of("ring", "agrona", "pipe", "uds", "tcp");
+
+    /**
+     * The options of every JVM of the benchmark after {@link ChildJvm#KIT_OPTIONS}, whatever it runs:
+     * a fair comparison needs the same ones. Agrona 2 needs the {@code --add-exports} (it uses
+     * {@code jdk.internal.misc.Unsafe}, and fails with an {@code IllegalAccessError} without it).
+     */
+    static final List<String> JVM_OPTIONS = List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms64m");
+
+    /**
+     * Starts a JVM of the benchmark (a measuring side or an echoing peer) with {@link ChildJvm}: the
+     * same options for all, standard error apart so that {@link ChildJvm#awaitSuccess()} fails when
+     * it printed anything there (a JIT or library warning would mean the comparison is not what it
+     * seems), killed with whatever it started when closed.
+     *
+     * @param pipes true: its standard input and output are pipes to this process (the pipe
+     *              transport talks through them); false: its standard output goes to a file
+     */
+    static ChildJvm startJvm(Duration timeout, boolean pipes, List<String> args) {
+        ChildJvm.Builder builder = ChildJvm.builder(IpcRoundTrip.class).timeout(timeout).jvmOptions(JVM_OPTIONS)
+                .separateErrors().args(args);
+        return (pipes ? builder.pipes() : builder).start();
+    }
     private static final Path SHM = Path.of("/dev/shm");
 
     private IpcPeer() {
@@ -89,7 +113,7 @@ final class IpcPeer {
             throws Exception {
         long deadline = System.nanoTime() + budget.toNanos();
         Path file = SHM.resolve("ipc-roundtrip-" + ProcessHandle.current().pid() + "-" + transport);
-        PeerJvm[] peer = new PeerJvm[1];
+        ChildJvm[] peer = new ChildJvm[1];
         String seconds = Long.toString(Math.max(1, budget.toSeconds()));
         try {
             try (Link link = connect(transport, file, deadline, peer, seconds)) {
@@ -119,25 +143,25 @@ final class IpcPeer {
     }
 
     /** Sets the transport up, starts the echoing side and connects to it. */
-    private static Link connect(String transport, Path file, long deadline, PeerJvm[] peer, String seconds)
+    private static Link connect(String transport, Path file, long deadline, ChildJvm[] peer, String seconds)
             throws IOException, InterruptedException {
-        Duration timeout = Duration.ofNanos(deadline - System.nanoTime());
+        Duration timeout = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
         switch (transport) {
             case "ring", "agrona" -> {
                 Link link = transport.equals("ring")
                         ? RingLink.create(file, deadline, () -> peer[0].isAlive())
                         : AgronaLink.create(file, deadline, () -> peer[0].isAlive());
                 try {
-                    peer[0] = PeerJvm.start(IpcRoundTrip.class, timeout, false, List.of("echo", transport, file.toString(), seconds));
-                } catch (IOException | RuntimeException e) {
+                    peer[0] = startJvm(timeout, false, List.of("echo", transport, file.toString(), seconds));
+                } catch (RuntimeException e) {
                     link.close();
                     throw e;
                 }
                 return link;
             }
             case "pipe" -> {
-                peer[0] = PeerJvm.start(IpcRoundTrip.class, timeout, true, List.of("echo", transport, "-", seconds));
-                return StreamLink.of(peer[0].process().getInputStream(), peer[0].process().getOutputStream());
+                peer[0] = startJvm(timeout, true, List.of("echo", transport, "-", seconds));
+                return StreamLink.of(peer[0].stdout(), peer[0].stdin());
             }
             default -> {
                 boolean unix = transport.equals("uds");
@@ -146,7 +170,7 @@ final class IpcPeer {
                     server.bind(unix ? UnixDomainSocketAddress.of(file) : new InetSocketAddress("127.0.0.1", 0));
                     String where = unix ? file.toString()
                             : Integer.toString(((InetSocketAddress) server.getLocalAddress()).getPort());
-                    peer[0] = PeerJvm.start(IpcRoundTrip.class, timeout, false, List.of("echo", transport, where, seconds));
+                    peer[0] = startJvm(timeout, false, List.of("echo", transport, where, seconds));
                     server.configureBlocking(false);
                     SocketChannel channel = server.accept();
                     while (channel == null) { // bounded: until the deadline, or the peer died
