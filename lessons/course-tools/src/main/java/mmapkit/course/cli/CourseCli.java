@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
                 BookCommand.class,
                 RunCommand.class,
                 GenerateCommand.class,
+                ExportCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Examples:",
@@ -37,7 +38,9 @@ import java.util.concurrent.Callable;
                 "  ./course check 01 01.3        only task 01.3",
                 "  ./course grade --target solutions --format md",
                 "  ./course run 01 LastPartialPage   run an experiment of the book on your code",
-                "  ./course book                 build the book (HTML and PDF)"})
+                "  ./course book                 build the book (HTML and PDF)",
+                "  ./course grade --batch DIR --output GRADES   grade every learner's submission (instructors)",
+                "  ./course export --out DIR --modules 01,02    the repository a class receives (instructors)"})
 public final class CourseCli implements Callable<Integer> {
 
     @Option(names = "--kit", description = "the kit's root folder (default: the one the course script lives in)",

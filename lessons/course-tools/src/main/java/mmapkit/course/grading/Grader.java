@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Grades one module: compiles the code under test (the learner's exercises, the reference
@@ -49,6 +50,15 @@ public final class Grader {
      * @param onlyTask   grade only this task (the others are reported as not run)
      */
     public ModuleResult grade(KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask) {
+        return grade(module, targetName, toolkitSources, onlyTask, Set.of(), GradedTestRun.Listener.NONE);
+    }
+
+    /**
+     * As {@link #grade(KitModule, String, Path, Optional)}, leaving out the tests in {@code skip}
+     * (JUnit unique ids graded by an earlier grading JVM) and telling {@code listener} of each test.
+     */
+    ModuleResult grade(KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask, Set<String> skip,
+                       GradedTestRun.Listener listener) {
         Map<String, TaskInfo> declared = TaskInfo.fromSources(module.gradedTestSources());
         onlyTask.ifPresent(id -> {
             if (!declared.containsKey(id)) {
@@ -76,7 +86,7 @@ public final class Grader {
                     + ": did a public class or method signature change? Keep the signatures the exercise gives.\n" + tests.errors());
         }
 
-        GradedTestRun.Outcome outcome = run.run(tests.classes(), underTest, onlyTask, frame -> {
+        GradedTestRun.Outcome outcome = run.run(tests.classes(), underTest, onlyTask, skip, listener, frame -> {
             String packagePath = frame.getClassName().contains(".")
                     ? frame.getClassName().substring(0, frame.getClassName().lastIndexOf('.')).replace('.', '/') + "/" : "";
             return module.relative(module.gradedTestSources().resolve(packagePath + frame.getFileName())) + ":" + frame.getLineNumber();
@@ -104,6 +114,15 @@ public final class Grader {
         List<Path> earlier = new ArrayList<>();
         for (KitModule previous : module.earlier()) {
             Path sources = previous.toolkitSources(Target.SOLUTIONS);
+            if (!Files.isDirectory(sources) && Files.isDirectory(previous.releasedClasses())) {
+                earlier.add(previous.releasedClasses()); // a student export: released as compiled code
+                continue;
+            }
+            if (!Files.isDirectory(sources)) {
+                return new Compiled(null, new Problem(Problem.Kind.COMPILE_ERROR, "the reference code of module " + previous
+                        + ", which module " + module + " builds on, is not in this kit: neither " + module.relative(sources)
+                        + " nor " + module.relative(previous.releasedClasses()) + " exists"));
+            }
             SourceCompiler.Compiled compiled = compiler.compile("solutions-" + previous.folder(), sources, earlier);
             if (!compiled.succeeded()) {
                 return new Compiled(null, new Problem(Problem.Kind.COMPILE_ERROR, "the reference code of module " + previous
@@ -140,6 +159,11 @@ public final class Grader {
         return compiled.classPath();
     }
 
+    /** The points the visible graded tests of a module declare. */
+    public static int notGradedPossible(KitModule module) {
+        return TaskInfo.fromSources(module.gradedTestSources()).values().stream().mapToInt(TaskInfo::points).sum();
+    }
+
     /** A module that could not be graded at all: every declared task not run, and why. */
     static ModuleResult notGraded(KitModule module, String target, Problem.Kind kind, String message) {
         return failed(module, target, TaskInfo.fromSources(module.gradedTestSources()), kind, message);
@@ -152,7 +176,7 @@ public final class Grader {
         return new ModuleResult(module.folder(), target, tasks, new Problem(kind, message));
     }
 
-    private static String hint(KitModule module, String taskId) {
+    static String hint(KitModule module, String taskId) {
         Path hint = module.hint(taskId);
         return Files.isRegularFile(hint) ? module.relative(hint) : null;
     }

@@ -79,9 +79,35 @@ public record KitModule(Path root, String folder) {
         return root.resolve(target.folder()).resolve(folder).resolve("src/main/java");
     }
 
-    /** The modules before this one, whose reference code this module may use. */
+    /**
+     * The modules before this one, whose reference code this module may use: those with graded
+     * tests ({@code lessons/MM-name}) and, in a student export, those whose reference code was
+     * released without their exercises ({@code solutions/MM-name}).
+     */
     public List<KitModule> earlier() {
-        return all(root).stream().filter(module -> module.folder().compareTo(folder) < 0).toList();
+        java.util.TreeSet<String> folders = new java.util.TreeSet<>();
+        for (String side : List.of("lessons", "solutions")) {
+            Path parent = root.resolve(side);
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            try (Stream<Path> children = Files.list(parent)) {
+                children.filter(Files::isDirectory).map(child -> child.getFileName().toString())
+                        .filter(name -> FOLDER.matcher(name).matches() && name.compareTo(folder) < 0)
+                        .forEach(folders::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + parent, e);
+            }
+        }
+        return folders.stream().map(name -> new KitModule(root, name)).toList();
+    }
+
+    /**
+     * {@code solutions/NN-name/classes}: the compiled reference code of a module that a student
+     * export released without its sources (see the course tools' README, "Student export").
+     */
+    public Path releasedClasses() {
+        return root.resolve("solutions").resolve(folder).resolve("classes");
     }
 
     /** A path as the kit's users see it: relative to the kit's root. */

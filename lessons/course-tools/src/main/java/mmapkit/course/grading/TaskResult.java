@@ -13,8 +13,10 @@ import java.util.List;
  * @param status how the task stands
  * @param hint   the hint file, relative to the kit's root ({@code lessons/01-mapping/hints/01.3.adoc})
  * @param tests  its tests, in the order they ran
+ * @param hidden a task of the instructor's hidden tests ({@code --hidden}): never in a student export
  */
-public record TaskResult(String id, String title, int points, int earned, Status status, String hint, List<TestResult> tests) {
+public record TaskResult(String id, String title, int points, int earned, Status status, String hint, List<TestResult> tests,
+                         boolean hidden) {
 
     public enum Status {
         /** Every test that ran passed. */
@@ -29,6 +31,16 @@ public record TaskResult(String id, String title, int points, int earned, Status
 
     public TaskResult {
         tests = List.copyOf(tests);
+    }
+
+    /** A task of the visible graded tests. */
+    public TaskResult(String id, String title, int points, int earned, Status status, String hint, List<TestResult> tests) {
+        this(id, title, points, earned, status, hint, tests, false);
+    }
+
+    /** The same task, marked as one of the instructor's hidden tests, with its hint where the instructor keeps it. */
+    public TaskResult asHidden(String hiddenHint) {
+        return new TaskResult(id, title, points, earned, status, hiddenHint, tests, true);
     }
 
     /** Grades a task from the results of its tests. */

@@ -28,9 +28,19 @@ public final class JsonReport {
     }
 
     public static String render(GradeReport report) {
+        return render(report, root -> {
+        });
+    }
+
+    /**
+     * The report with fields of the caller's after {@code target} (a batch adds the learner's name
+     * and whether the kit stayed unchanged).
+     */
+    public static String render(GradeReport report, java.util.function.Consumer<ObjectNode> extraFields) {
         ObjectNode root = JSON.createObjectNode();
         root.put("formatVersion", FORMAT_VERSION);
         root.put("target", report.target());
+        extraFields.accept(root);
         root.put("earned", report.earned());
         root.put("possible", report.possible());
         ArrayNode modules = root.putArray("modules");
@@ -58,6 +68,7 @@ public final class JsonReport {
                 taskNode.put("earned", task.earned());
                 taskNode.put("status", task.status().name());
                 taskNode.put("hint", task.hint());
+                taskNode.put("hidden", task.hidden());
                 TestResult first = task.firstFailure();
                 taskNode.put("firstFailure", first == null ? null : first.testClass() + " > " + first.name() + ": " + first.message());
                 ArrayNode tests = taskNode.putArray("tests");
@@ -105,7 +116,8 @@ public final class JsonReport {
                             TestResult.Status.valueOf(testNode.path("status").asText()), text(testNode, "message"), text(testNode, "location")));
                 }
                 tasks.add(new TaskResult(taskNode.path("id").asText(), taskNode.path("title").asText(), taskNode.path("points").asInt(),
-                        taskNode.path("earned").asInt(), TaskResult.Status.valueOf(taskNode.path("status").asText()), text(taskNode, "hint"), tests));
+                        taskNode.path("earned").asInt(), TaskResult.Status.valueOf(taskNode.path("status").asText()), text(taskNode, "hint"), tests,
+                        taskNode.path("hidden").asBoolean(false)));
             }
             JsonNode problemNode = moduleNode.path("problem");
             ModuleResult.Problem problem = problemNode.isObject()

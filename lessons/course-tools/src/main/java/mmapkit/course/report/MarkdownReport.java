@@ -10,8 +10,19 @@ public final class MarkdownReport {
     }
 
     public static String render(GradeReport report) {
+        return render(report, report.target(), "");
+    }
+
+    /**
+     * @param title    what the page is about: the target, or a learner's name
+     * @param preamble Markdown put under the title (a batch's warnings), or empty
+     */
+    public static String render(GradeReport report, String title, String preamble) {
         StringBuilder out = new StringBuilder();
-        out.append("# Grades: ").append(report.target()).append("\n\n");
+        out.append("# Grades: ").append(title).append("\n\n");
+        if (!preamble.isEmpty()) {
+            out.append(preamble.strip()).append("\n\n");
+        }
         out.append("**Total: ").append(report.earned()).append(" / ").append(report.possible()).append(" points**\n\n");
         for (ModuleResult module : report.modules()) {
             out.append("## Module ").append(module.module()).append(": ").append(module.earned()).append(" / ")
@@ -22,7 +33,7 @@ public final class MarkdownReport {
             }
             out.append("| task | title | points | status |\n|---|---|---:|---|\n");
             for (TaskResult task : module.tasks()) {
-                out.append("| ").append(task.id()).append(" | ").append(cell(task.title())).append(" | ")
+                out.append("| ").append(task.id()).append(task.hidden() ? " (hidden)" : "").append(" | ").append(cell(task.title())).append(" | ")
                         .append(task.earned()).append(" / ").append(task.points()).append(" | ")
                         .append(cell(TextReport.status(task))).append(" |\n");
             }
