@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -94,6 +95,16 @@ final class SpecialFiles implements AutoCloseable {
             return Files.readSymbolicLink(link).toString();
         } catch (IOException | UnsupportedOperationException e) {
             return "";
+        }
+    }
+
+    /** Whether this process may open {@code file} for reading (the kernel's permission check, not a guess). */
+    static boolean canOpen(Path file) {
+        try {
+            Files.newByteChannel(file, StandardOpenOption.READ).close();
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
