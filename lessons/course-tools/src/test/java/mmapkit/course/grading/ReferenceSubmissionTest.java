@@ -1,0 +1,44 @@
+package mmapkit.course.grading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reference solutions of every module, handed in as a learner's work, earn full points through
+ * the submission grader: in child JVMs, in the sandbox where this machine has one. A graded test
+ * that behaves differently there (for example one that reads a capability the sandbox's user
+ * namespace grants in name only) would cost every learner its points; the kit invariants grade the
+ * solutions in-process and cannot see that.
+ */
+class ReferenceSubmissionTest {
+
+    @Test
+    void theReferenceSolutionsOfEveryModuleEarnFullPointsAsASubmission(@TempDir Path temp) {
+        Path kit = RealKit.root();
+        List<KitModule> modules = KitModule.all(kit);
+        Path submission = temp.resolve("reference");
+        for (KitModule module : modules) {
+            RealKit.copy(kit.resolve("solutions/" + module.folder() + "/src/main/java"),
+                    submission.resolve("exercises/" + module.folder() + "/src/main/java"));
+        }
+
+        SubmissionGrader grader = new SubmissionGrader(kit, Duration.ofMinutes(10), Duration.ofSeconds(120));
+        SubmissionGrader.Result result = grader.gradeChecked(submission, modules);
+
+        assertThat(result.trusted()).as("grading the reference code changed nothing in the kit").isTrue();
+        assertThat(result.modules()).hasSameSizeAs(modules).allSatisfy(module -> {
+            assertThat(module.problem()).as("module %s could be graded (sandbox: %s)", module.module(),
+                    grader.sandbox().description()).isNull();
+            assertThat(module.earned()).as("points of module %s's reference solution as a submission (sandbox: %s);"
+                    + " its failed tests:%n%s", module.module(), grader.sandbox().description(),
+                    module.tests().stream().filter(TestResult::failed)
+                            .map(test -> test.testClass() + " > " + test.name() + ": " + test.message()).toList())
+                    .isEqualTo(module.possible());
+        });
+    }
+}
