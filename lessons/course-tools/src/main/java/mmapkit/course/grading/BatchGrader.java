@@ -136,7 +136,7 @@ public final class BatchGrader {
                     String learner = submission.getKey();
                     if (kitChanged.get()) {
                         return report(progress, new Entry(learner, submission.getValue(), null,
-                                "not graded: the kit's files changed while an earlier submission was graded", 0));
+                                "the kit's files changed while an earlier submission was graded", 0));
                     }
                     long start = System.nanoTime();
                     Entry entry;
