@@ -3,8 +3,12 @@ package mmapkit.ipc;
 import java.time.Duration;
 import java.util.Objects;
 
-/** A point in time by {@link System#nanoTime()}, for the bounded waits of this package. */
-final class Deadline {
+/**
+ * The end of a bounded wait, as a point in time by {@link System#nanoTime()} (which never jumps
+ * with the wall clock). Every wait of the kit that polls or sleeps in a loop asks one of these how
+ * long it may still wait, so no loop can run forever.
+ */
+public final class Deadline {
 
     private final long deadlineNanos;
     private final Duration timeout;
@@ -18,20 +22,27 @@ final class Deadline {
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
     }
 
-    static Deadline after(Duration timeout) {
+    /**
+     * The deadline {@code timeout} from now.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
+    public static Deadline after(Duration timeout) {
         return new Deadline(timeout);
     }
 
     /** Nanoseconds left, at least 0. */
-    long remainingNanos() {
+    public long remainingNanos() {
         return Math.max(0, deadlineNanos - System.nanoTime());
     }
 
-    boolean passed() {
+    /** Whether the deadline has come. */
+    public boolean passed() {
         return System.nanoTime() - deadlineNanos >= 0;
     }
 
-    Duration timeout() {
+    /** The timeout it was made with, for messages. */
+    public Duration timeout() {
         return timeout;
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import mmapkit.course.Task;
+import mmapkit.dirty.WritebackSettings;
 import mmapkit.faults.Advice;
 import mmapkit.faults.PageControl;
 import mmapkit.mapping.MapMode;
@@ -134,7 +135,7 @@ class MsyncTest {
     @Test
     void asyncIsANoOpOnLinuxThePagesStayDirty() throws Exception {
         SyncFiles.assumeCachestat();
-        long expire = SyncFiles.sysctl("dirty_expire_centisecs");
+        long expire = WritebackSettings.current().dirtyExpireCentisecs();
         assumeTrue(expire >= 500, () -> "vm.dirty_expire_centisecs is " + expire + ": the kernel writes dirty pages"
                 + " back within " + expire * 10 + " ms anyway, too soon to watch MS_ASYNC leave them dirty");
         Path file = files.hole("async.bin", 4);

@@ -10,12 +10,10 @@ import mmapkit.mapping.MappedFile;
 import mmapkit.mapping.Pages;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -108,17 +106,6 @@ final class SyncFiles implements AutoCloseable {
     /** How many of the pages {@code [first, first + count)} of {@code file} are under write-back now. */
     static long writebackPages(Path file, long first, long count) {
         return PageCacheState.of(file, first * PAGE, count * PAGE).writeback();
-    }
-
-    /** One number of a sysctl file, read in one read() as the kernel wants. */
-    static long sysctl(String name) {
-        try (InputStream in = Files.newInputStream(Path.of("/proc/sys/vm", name))) {
-            byte[] buffer = new byte[128];
-            int read = in.read(buffer);
-            return Long.parseLong(new String(buffer, 0, read, StandardCharsets.US_ASCII).strip());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

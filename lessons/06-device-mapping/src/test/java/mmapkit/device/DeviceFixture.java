@@ -33,7 +33,8 @@ final class DeviceFixture implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    /** What the fixture closes at the end, besides the driver and the device. */
+    private final List<Runnable> closeLater = new ArrayList<>();
     private ChildJvm child;
     private FramebufferDriver driver;
 
@@ -93,14 +94,14 @@ final class DeviceFixture implements AutoCloseable {
             bar.set(INT, DeviceLayout.REG_STATUS, DeviceLayout.STATUS_READY);
             registers.accept(bar);
         });
-        open.add(region);
+        closeLater.add(region::close);
         return file;
     }
 
     /** A driver attached to {@code bar}, closed with the fixture. */
     FramebufferDriver attach(Path bar) throws Exception {
         FramebufferDriver attached = FramebufferDriver.attach(bar, Duration.ofSeconds(5));
-        open.add(attached);
+        closeLater.add(attached::close);
         return attached;
     }
 
@@ -115,20 +116,20 @@ final class DeviceFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             if (driver != null) {
                 driver.close();
             }
-            for (AutoCloseable closeable : open) {
-                closeable.close();
-            }
+            closeLater.forEach(Runnable::run);
         } finally {
             if (child != null) {
                 child.close();
             }
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }

@@ -1,6 +1,7 @@
 package mmapkit.sync.natives;
 
 import mmapkit.mapping.natives.Errno;
+import mmapkit.mapping.natives.FlagNames;
 import mmapkit.mapping.natives.NativeCallException;
 
 import java.lang.foreign.Arena;
@@ -9,7 +10,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.StringJoiner;
 
 /**
  * {@code msync(2)} through the FFM linker, with its flag values on Linux (the same on x86-64 and
@@ -75,23 +75,10 @@ public final class SyncCalls {
 
     /** {@code MS_SYNC|MS_INVALIDATE} for 6, {@code 0} for none; unknown bits as a hexadecimal rest. */
     public static String flagNames(int flags) {
-        StringJoiner names = new StringJoiner("|");
-        int rest = flags;
-        if ((flags & MS_ASYNC) != 0) {
-            names.add("MS_ASYNC");
-            rest &= ~MS_ASYNC;
-        }
-        if ((flags & MS_SYNC) != 0) {
-            names.add("MS_SYNC");
-            rest &= ~MS_SYNC;
-        }
-        if ((flags & MS_INVALIDATE) != 0) {
-            names.add("MS_INVALIDATE");
-            rest &= ~MS_INVALIDATE;
-        }
-        if (rest != 0) {
-            names.add("0x" + Integer.toHexString(rest));
-        }
-        return names.length() == 0 ? "0" : names.toString();
+        return FlagNames.of(flags)
+                .flag(MS_ASYNC, "MS_ASYNC")
+                .flag(MS_SYNC, "MS_SYNC")
+                .flag(MS_INVALIDATE, "MS_INVALIDATE")
+                .text();
     }
 }

@@ -1,6 +1,7 @@
 package mmapkit.device.natives;
 
 import mmapkit.mapping.natives.Errno;
+import mmapkit.mapping.natives.FlagNames;
 import mmapkit.mapping.natives.NativeCallException;
 
 import java.lang.foreign.Arena;
@@ -9,8 +10,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code memfd_create(2)} and the sealing commands of {@code fcntl(2)} through the FFM linker, with
@@ -156,36 +155,21 @@ public final class MemfdCalls {
 
     /** {@code F_SEAL_SHRINK|F_SEAL_GROW} for 6, {@code 0} for none; unknown bits in hexadecimal. */
     public static String sealNames(int seals) {
-        List<String> names = new ArrayList<>();
-        int rest = seals;
-        rest = take(rest, F_SEAL_SEAL, "F_SEAL_SEAL", names);
-        rest = take(rest, F_SEAL_SHRINK, "F_SEAL_SHRINK", names);
-        rest = take(rest, F_SEAL_GROW, "F_SEAL_GROW", names);
-        rest = take(rest, F_SEAL_WRITE, "F_SEAL_WRITE", names);
-        rest = take(rest, F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", names);
-        if (rest != 0) {
-            names.add("0x" + Integer.toHexString(rest));
-        }
-        return names.isEmpty() ? "0" : String.join("|", names);
+        return FlagNames.of(seals)
+                .flag(F_SEAL_SEAL, "F_SEAL_SEAL")
+                .flag(F_SEAL_SHRINK, "F_SEAL_SHRINK")
+                .flag(F_SEAL_GROW, "F_SEAL_GROW")
+                .flag(F_SEAL_WRITE, "F_SEAL_WRITE")
+                .flag(F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE")
+                .text();
     }
 
     /** {@code MFD_CLOEXEC|MFD_ALLOW_SEALING} for 3, {@code 0} for none; unknown bits in hexadecimal. */
     public static String flagNames(int flags) {
-        List<String> names = new ArrayList<>();
-        int rest = flags;
-        rest = take(rest, MFD_CLOEXEC, "MFD_CLOEXEC", names);
-        rest = take(rest, MFD_ALLOW_SEALING, "MFD_ALLOW_SEALING", names);
-        rest = take(rest, MFD_HUGETLB, "MFD_HUGETLB", names);
-        if (rest != 0) {
-            names.add("0x" + Integer.toHexString(rest));
-        }
-        return names.isEmpty() ? "0" : String.join("|", names);
-    }
-
-    private static int take(int bits, int flag, String name, List<String> names) {
-        if ((bits & flag) != 0) {
-            names.add(name);
-        }
-        return bits & ~flag;
+        return FlagNames.of(flags)
+                .flag(MFD_CLOEXEC, "MFD_CLOEXEC")
+                .flag(MFD_ALLOW_SEALING, "MFD_ALLOW_SEALING")
+                .flag(MFD_HUGETLB, "MFD_HUGETLB")
+                .text();
     }
 }

@@ -1,5 +1,6 @@
 package mmapkit.device.registers;
 
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;

@@ -6,8 +6,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code mmap(2)} and {@code munmap(2)} through the FFM linker, with their constants for x86-64
@@ -138,49 +136,26 @@ public final class MemoryMapCalls {
 
     /** {@code PROT_READ|PROT_WRITE} for 3, {@code PROT_NONE} for 0; unknown bits in hexadecimal. */
     public static String protNames(int prot) {
-        if (prot == PROT_NONE) {
-            return "PROT_NONE";
-        }
-        List<String> names = new ArrayList<>();
-        int rest = prot;
-        rest = take(rest, PROT_READ, "PROT_READ", names);
-        rest = take(rest, PROT_WRITE, "PROT_WRITE", names);
-        rest = take(rest, PROT_EXEC, "PROT_EXEC", names);
-        if (rest != 0) {
-            names.add("0x" + Integer.toHexString(rest));
-        }
-        return String.join("|", names);
+        return FlagNames.of(prot)
+                .flag(PROT_READ, "PROT_READ")
+                .flag(PROT_WRITE, "PROT_WRITE")
+                .flag(PROT_EXEC, "PROT_EXEC")
+                .text("PROT_NONE");
     }
 
     /** {@code MAP_PRIVATE|MAP_ANONYMOUS} for 0x22; unknown bits in hexadecimal. */
     public static String flagNames(int flags) {
-        List<String> names = new ArrayList<>();
-        int type = flags & MAP_TYPE;
-        switch (type) {
-            case 0 -> { }
-            case MAP_SHARED -> names.add("MAP_SHARED");
-            case MAP_PRIVATE -> names.add("MAP_PRIVATE");
-            case MAP_SHARED_VALIDATE -> names.add("MAP_SHARED_VALIDATE");
-            default -> names.add("0x" + Integer.toHexString(type));
-        }
-        int rest = flags & ~MAP_TYPE;
-        rest = take(rest, MAP_FIXED, "MAP_FIXED", names);
-        rest = take(rest, MAP_ANONYMOUS, "MAP_ANONYMOUS", names);
-        rest = take(rest, MAP_NORESERVE, "MAP_NORESERVE", names);
-        rest = take(rest, MAP_POPULATE, "MAP_POPULATE", names);
-        rest = take(rest, MAP_HUGETLB, "MAP_HUGETLB", names);
-        rest = take(rest, MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE", names);
-        if (rest != 0) {
-            names.add("0x" + Integer.toHexString(rest));
-        }
-        return names.isEmpty() ? "0" : String.join("|", names);
-    }
-
-    private static int take(int bits, int flag, String name, List<String> names) {
-        if ((bits & flag) != 0) {
-            names.add(name);
-        }
-        return bits & ~flag;
+        return FlagNames.of(flags)
+                .value(MAP_TYPE, MAP_SHARED, "MAP_SHARED")
+                .value(MAP_TYPE, MAP_PRIVATE, "MAP_PRIVATE")
+                .value(MAP_TYPE, MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE")
+                .flag(MAP_FIXED, "MAP_FIXED")
+                .flag(MAP_ANONYMOUS, "MAP_ANONYMOUS")
+                .flag(MAP_NORESERVE, "MAP_NORESERVE")
+                .flag(MAP_POPULATE, "MAP_POPULATE")
+                .flag(MAP_HUGETLB, "MAP_HUGETLB")
+                .flag(MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE")
+                .text();
     }
 
     static String hex(long address) {

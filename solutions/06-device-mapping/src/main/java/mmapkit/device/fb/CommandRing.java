@@ -5,6 +5,7 @@ import static mmapkit.device.sim.DeviceLayout.*;
 
 import mmapkit.device.registers.RegisterBlock;
 import mmapkit.device.registers.RegisterTimeoutException;
+import mmapkit.ipc.Deadline;
 import mmapkit.ipc.natives.FutexCalls;
 
 import java.lang.foreign.MemorySegment;
@@ -163,14 +164,14 @@ public final class CommandRing {
         Objects.requireNonNull(timeout, "timeout");
         // SOLUTION-BEGIN 06.7
         requireInterrupts();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout);
         while (true) { // bounded: by the deadline
             long count = registers.read(IRQ_COUNT);
             if (count != seen) {
                 return count;
             }
             requireDeviceAlive("raise an interrupt (IRQ_COUNT != " + seen + ")", IRQ_COUNT, count, timeout);
-            long left = deadline - System.nanoTime();
+            long left = deadline.remainingNanos();
             if (left <= 0) {
                 throw notResponding("raise an interrupt within " + RegisterTimeoutException.format(timeout)
                         + " (IRQ_COUNT stayed " + count + ")", IRQ_COUNT, count, timeout);
@@ -198,14 +199,14 @@ public final class CommandRing {
         // SOLUTION-BEGIN 06.7
         requireSubmitted(sequence);
         requireInterrupts();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout);
         while (true) { // bounded: by the deadline
             long irq = registers.read(IRQ_COUNT);         // first the interrupt count,
             long completed = registers.read(COMPLETED);   // then the completions it counts
             if (completed > sequence) {
                 break;
             }
-            long left = deadline - System.nanoTime();
+            long left = deadline.remainingNanos();
             if (left <= 0) {
                 throw notResponding("complete command " + sequence + " within "
                         + RegisterTimeoutException.format(timeout) + " (COMPLETED stayed " + completed

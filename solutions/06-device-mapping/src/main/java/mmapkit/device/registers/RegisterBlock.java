@@ -1,5 +1,7 @@
 package mmapkit.device.registers;
 
+import mmapkit.ipc.Deadline;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -174,14 +176,14 @@ public final class RegisterBlock {
             throw new IllegalArgumentException("timeout " + timeout + " must not be negative");
         }
         // SOLUTION-BEGIN 06.4
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout);
         long park = 1_000;
         for (int i = 0; ; i++) { // bounded: by the deadline
             long value = read(register);
             if (wanted.test(value)) {
                 return value;
             }
-            long left = deadline - System.nanoTime();
+            long left = deadline.remainingNanos();
             if (left <= 0) {
                 throw new RegisterTimeoutException(register, expectation, value, timeout);
             }
