@@ -1,12 +1,12 @@
 package mmapkit.faults;
 
+import mmapkit.faults.bench.ScratchFolder;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * Test files on a disk file system. On tmpfs (or ramfs) a file's pages live only in the page cache:
@@ -25,11 +25,7 @@ final class DiskFiles implements AutoCloseable {
 
     /** A fresh folder on a disk file system (see {@link mmapkit.faults.bench.ScratchFolder#onDisk()}). */
     static DiskFiles create() {
-        try {
-            return new DiskFiles(Files.createTempDirectory(mmapkit.faults.bench.ScratchFolder.onDisk(), "lazy-faulting-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new DiskFiles(ScratchFolder.fresh(ScratchFolder.onDisk(), "lazy-faulting-"));
     }
 
     /** A file of {@code pages} whole pages of random bytes, written with write() and so in the page cache. */
@@ -54,10 +50,6 @@ final class DiskFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ScratchFolder.deleteTree(dir);
     }
 }

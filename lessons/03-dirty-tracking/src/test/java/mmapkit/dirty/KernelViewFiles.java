@@ -1,5 +1,7 @@
 package mmapkit.dirty;
 
+import mmapkit.faults.bench.ScratchFolder;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -10,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Test files on a disk file system for the kernel-view tests (smaps, cachestat, pagemap): on tmpfs a
@@ -30,11 +30,7 @@ final class KernelViewFiles implements AutoCloseable {
 
     /** A fresh folder on a disk file system (see {@link mmapkit.faults.bench.ScratchFolder#onDisk()}). */
     static KernelViewFiles create() {
-        try {
-            return new KernelViewFiles(Files.createTempDirectory(mmapkit.faults.bench.ScratchFolder.onDisk(), "dirty-tracking-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new KernelViewFiles(ScratchFolder.fresh(ScratchFolder.onDisk(), "dirty-tracking-"));
     }
 
     /** A fresh file of {@code pages} pages that is one hole: nothing of it in the page cache, nothing dirty. */
@@ -73,11 +69,7 @@ final class KernelViewFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ScratchFolder.deleteTree(dir);
     }
 
     /** One number of a sysctl file, read in one read() as the kernel wants. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import mmapkit.dirty.PageCacheState;
 import mmapkit.faults.Advice;
 import mmapkit.faults.PageControl;
+import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
 import mmapkit.mapping.Pages;
@@ -14,11 +15,8 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Test files on a disk file system for the msync tests: on tmpfs a file's pages are never written
@@ -41,11 +39,7 @@ final class SyncFiles implements AutoCloseable {
 
     /** A fresh folder on a disk file system (see {@link mmapkit.faults.bench.ScratchFolder#onDisk()}). */
     static SyncFiles create() {
-        try {
-            return new SyncFiles(Files.createTempDirectory(mmapkit.faults.bench.ScratchFolder.onDisk(), "msync-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new SyncFiles(ScratchFolder.fresh(ScratchFolder.onDisk(), "msync-"));
     }
 
     /** Skips the calling test, with the reason, where the kernel has no cachestat. */
@@ -110,10 +104,6 @@ final class SyncFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ScratchFolder.deleteTree(dir);
     }
 }

@@ -1,13 +1,11 @@
 package mmapkit.ipc;
 
+import mmapkit.faults.bench.ScratchFolder;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Shared files for the IPC tests: a fresh folder under {@code /dev/shm} (shared memory, never
@@ -27,13 +25,7 @@ final class IpcFiles implements AutoCloseable {
     }
 
     static IpcFiles create() {
-        Path shm = Path.of("/dev/shm");
-        Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        try {
-            return new IpcFiles(Files.createTempDirectory(parent, "mmapkit-ipc-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new IpcFiles(ScratchFolder.fresh(ScratchFolder.inSharedMemory(), "mmapkit-ipc-"));
     }
 
     /** A path in the folder, unique within this test; the file is not created. */
@@ -68,10 +60,6 @@ final class IpcFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ScratchFolder.deleteTree(dir);
     }
 }

@@ -124,6 +124,7 @@ class SharedRegionTest {
                 SharedRegion region = attached.get(LONG_ENOUGH.toSeconds(), TimeUnit.SECONDS)) {
             long waitedMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(waitedMillis).as("attach returned after the creation, 300 ms after it started").isGreaterThanOrEqualTo(250);
+            assertThat(created.isCreator()).as("the region create() returned is its creator").isTrue();
             assertThat(region.isCreator()).as("the attached region was not created by attach").isFalse();
             assertThat(region.version()).isEqualTo(VERSION);
             assertThat(region.creatorPid()).isEqualTo(ProcessHandle.current().pid());

@@ -4,22 +4,19 @@ import mmapkit.device.fb.FramebufferDriver;
 import mmapkit.device.process.FramebufferDeviceMain;
 import mmapkit.device.sim.DeviceLayout;
 import mmapkit.device.sim.FramebufferDevice;
+import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.ipc.SharedRegion;
 import mmapkit.sync.process.ChildJvm;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The device tests' surroundings: a fresh folder under {@code /dev/shm} (deleted with everything in
@@ -39,13 +36,7 @@ final class DeviceFixture implements AutoCloseable {
     private FramebufferDriver driver;
 
     DeviceFixture() {
-        Path shm = Path.of("/dev/shm");
-        Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        try {
-            dir = Files.createTempDirectory(parent, "mmapkit-device-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dir = ScratchFolder.fresh(ScratchFolder.inSharedMemory(), "mmapkit-device-");
     }
 
     /** Where the device's BAR0 file is (or will be). */
@@ -126,11 +117,7 @@ final class DeviceFixture implements AutoCloseable {
             if (child != null) {
                 child.close();
             }
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ScratchFolder.deleteTree(dir);
         }
     }
 }

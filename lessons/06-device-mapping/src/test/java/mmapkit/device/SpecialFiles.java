@@ -1,11 +1,12 @@
 package mmapkit.device;
 
+import mmapkit.faults.bench.ScratchFolder;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,13 +29,7 @@ final class SpecialFiles implements AutoCloseable {
     }
 
     static SpecialFiles create() {
-        Path shm = Path.of("/dev/shm");
-        Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        try {
-            return new SpecialFiles(Files.createTempDirectory(parent, "mmapkit-special-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new SpecialFiles(ScratchFolder.fresh(ScratchFolder.inSharedMemory(), "mmapkit-special-"));
     }
 
     /** The folder: the tests' own place for POSIX shared memory objects. */
@@ -118,10 +113,6 @@ final class SpecialFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ScratchFolder.deleteTree(dir);
     }
 }

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * Where measurements put their test files: on a disk file system, never in RAM.
+ * Where measurements, experiments and tests put their files: on a disk file system when the numbers
+ * are about files ({@link #onDisk()}), in shared memory when processes map them together
+ * ({@link #inSharedMemory()}); and fresh folders for one run that are deleted with what is in them.
  *
  * <p>A file in {@code tmpfs} (often {@code /tmp}, always {@code /dev/shm}) lives in the page
  * cache with no disk behind it: its pages are never evicted, it has no major faults and no
@@ -53,6 +57,42 @@ public final class ScratchFolder {
             return Files.getFileStore(path).type();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot tell the file system of " + path, e);
+        }
+    }
+
+    /**
+     * A folder in shared memory, for files that several processes map: {@code /dev/shm} (a tmpfs,
+     * where POSIX shared memory objects live), or {@code java.io.tmpdir} where there is none or it
+     * cannot be written.
+     */
+    public static Path inSharedMemory() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * A new, empty folder in {@code parent} whose name starts with {@code prefix}, for one test or one
+     * run; delete it with {@link #deleteTree(Path)}.
+     *
+     * @throws UncheckedIOException when it cannot be made (the message names {@code parent})
+     */
+    public static Path fresh(Path parent, String prefix) {
+        try {
+            return Files.createTempDirectory(parent, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a folder in " + parent, e);
+        }
+    }
+
+    /** Deletes {@code folder} and everything in it, deepest first; what is already gone is no error. */
+    public static void deleteTree(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + folder, e);
         }
     }
 }

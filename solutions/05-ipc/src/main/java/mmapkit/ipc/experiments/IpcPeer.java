@@ -1,5 +1,6 @@
 package mmapkit.ipc.experiments;
 
+import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.sync.process.ChildJvm;
 
 import java.io.FileDescriptor;
@@ -77,7 +78,7 @@ final class IpcPeer {
                 .separateErrors().args(args);
         return (pipes ? builder.pipes() : builder).start();
     }
-    private static final Path SHM = Path.of("/dev/shm");
+    private static final Path SHM = ScratchFolder.inSharedMemory();
 
     private IpcPeer() {
     }

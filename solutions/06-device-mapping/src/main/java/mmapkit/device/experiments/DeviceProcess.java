@@ -2,17 +2,14 @@ package mmapkit.device.experiments;
 
 import mmapkit.device.fb.FramebufferDriver;
 import mmapkit.device.process.FramebufferDeviceMain;
+import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.sync.process.ChildJvm;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** The experiments' device: a FramebufferDeviceMain child with its BAR0 in a fresh /dev/shm folder. */
 final class DeviceProcess implements AutoCloseable {
@@ -28,9 +25,7 @@ final class DeviceProcess implements AutoCloseable {
     }
 
     static DeviceProcess start(Path frames, String... options) throws IOException, InterruptedException {
-        Path shm = Path.of("/dev/shm");
-        Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        Path folder = Files.createTempDirectory(parent, "mmapkit-device-");
+        Path folder = ScratchFolder.fresh(ScratchFolder.inSharedMemory(), "mmapkit-device-");
         Path bar = folder.resolve("bar0");
         List<String> args = new ArrayList<>(List.of(bar.toString(), frames.toString(), "lifetime=60"));
         args.addAll(List.of(options));
@@ -40,7 +35,7 @@ final class DeviceProcess implements AutoCloseable {
             return new DeviceProcess(folder, child, FramebufferDriver.attach(bar, Duration.ofSeconds(10)));
         } catch (IOException | InterruptedException | RuntimeException e) {
             child.close();
-            delete(folder);
+            ScratchFolder.deleteTree(folder);
             throw e;
         }
     }
@@ -53,14 +48,6 @@ final class DeviceProcess implements AutoCloseable {
     public void close() {
         driver.close();
         child.close();
-        delete(folder);
-    }
-
-    private static void delete(Path folder) {
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ScratchFolder.deleteTree(folder);
     }
 }
