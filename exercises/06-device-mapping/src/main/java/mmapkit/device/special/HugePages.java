@@ -33,6 +33,12 @@ public final class HugePages {
     public static final int MADV_HUGEPAGE = AdviceCalls.MADV_HUGEPAGE;
     /** The system's memory counters, where the hugetlb pool is shown. */
     public static final Path MEMINFO = Path.of("/proc/meminfo");
+    /**
+     * The kernel's event counters, one {@code name value} line each: {@code thp_fault_alloc} (huge
+     * pages a fault got), {@code thp_fault_fallback} (faults that wanted one and got 4 KiB pages),
+     * {@code compact_stall} (times an allocation stopped to compact memory).
+     */
+    public static final Path VMSTAT = Path.of("/proc/vmstat");
     /** The size of a transparent huge page (a PMD entry maps it), in bytes. */
     public static final Path PMD_SIZE = Path.of("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
     /** The setting that says how hard a fault tries to make a huge page (compaction). */
@@ -72,6 +78,24 @@ public final class HugePages {
             return OptionalLong.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + MEMINFO, e);
+        }
+    }
+
+    /**
+     * A counter of {@link #VMSTAT}, such as {@code thp_fault_alloc}, counted since boot for the whole
+     * machine; empty when the kernel does not count it (built without THP, or an older kernel).
+     */
+    public static OptionalLong vmstat(String counter) {
+        try {
+            for (String line : Files.readAllLines(VMSTAT)) {
+                int space = line.indexOf(' ');
+                if (space > 0 && line.regionMatches(0, counter, 0, space) && counter.length() == space) {
+                    return OptionalLong.of(Long.parseLong(line.substring(space + 1).strip()));
+                }
+            }
+            return OptionalLong.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + VMSTAT, e);
         }
     }
 

@@ -21,14 +21,18 @@ import java.nio.file.Path;
  * hugetlb pool for one page. Last, it measures what huge pages buy: the time to fault in 256 MiB,
  * and the time of random 8-byte reads over it, each at an address that depends on the value read
  * before (so that the reads cannot overlap and each pays its full latency: the cache miss and, for
- * 4 KiB pages, the TLB miss), with {@code MADV_HUGEPAGE} and with {@code MADV_NOHUGEPAGE}. A first
- * round, not shown, warms up the JIT and the memory.
+ * 4 KiB pages, the TLB miss), with {@code MADV_HUGEPAGE} (twice in a row) and with
+ * {@code MADV_NOHUGEPAGE}. It times each 2 MiB block's fault-in on its own and counts, in
+ * {@code /proc/vmstat}, the huge pages faults got, the fallbacks to small pages and the compaction
+ * stalls, so that a slow round can be told apart from a refused one. A first round, not shown,
+ * warms up the JIT and the memory.
  */
 public final class HugePagesAskedFor {
 
     private static final long MIB = 1L << 20;
     private static final long BIG = 256 * MIB;
     private static final int READS = 3_000_000;
+    private static final int ROUNDS = 3;
 
     private HugePagesAskedFor() {
     }
@@ -63,26 +67,59 @@ public final class HugePagesAskedFor {
         System.out.printf("What they buy, on %d MiB (%,d dependent random 8-byte reads):%n", BIG / MIB, READS);
         measure("warm-up", AdviceCalls.MADV_HUGEPAGE, false);
         measure("warm-up", AdviceCalls.MADV_NOHUGEPAGE, false);
-        System.out.printf("  %-22s %14s %12s %16s%n", "", "AnonHugePages", "fault-in", "random reads");
-        for (int round = 0; round < 2; round++) {
-            measure("MADV_HUGEPAGE", AdviceCalls.MADV_HUGEPAGE, true);
-            measure("MADV_NOHUGEPAGE", AdviceCalls.MADV_NOHUGEPAGE, true);
+        System.out.printf("  %-16s %11s %10s %23s %11s %20s%n", "", "AnonHuge", "fault-in", "per 2 MiB block (µs)",
+                "random", "/proc/vmstat");
+        System.out.printf("  %-16s %11s %10s %7s %7s %7s %11s %6s %6s %6s%n", "", "Pages", "all", "min", "median", "max",
+                "read", "thp", "fall-", "comp.");
+        System.out.printf("  %-16s %11s %10s %7s %7s %7s %11s %6s %6s %6s%n", "", "", "", "", "", "", "", "alloc", "back",
+                "stall");
+        double[] hugeMillis = new double[ROUNDS];
+        double[] againMillis = new double[ROUNDS];
+        double[] smallMillis = new double[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            hugeMillis[round] = measure("MADV_HUGEPAGE", AdviceCalls.MADV_HUGEPAGE, true);
+            againMillis[round] = measure("  and again", AdviceCalls.MADV_HUGEPAGE, true);
+            smallMillis[round] = measure("MADV_NOHUGEPAGE", AdviceCalls.MADV_NOHUGEPAGE, true);
         }
-        System.out.println("(two rounds each, to show the spread)");
+        System.out.println("(" + ROUNDS + " rounds each, to show the spread; /proc/vmstat: how much the machine's");
+        System.out.println(" counters thp_fault_alloc, thp_fault_fallback and compact_stall rose during the fault-in)");
+        double huge = median(hugeMillis);
+        double again = median(againMillis);
+        double small = median(smallMillis);
+        System.out.printf("fault-in, median of the rounds: %.1f ms with huge pages (%.1f ms at once again), %.1f ms"
+                + " without: huge pages %s%n", huge, again, small, huge <= small
+                        ? String.format("%.1f times faster", small / huge)
+                        : String.format("%.1f times SLOWER", huge / small));
     }
 
-    private static void measure(String name, int advice, boolean print) {
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    /** Faults in and reads 256 MiB with {@code advice}; the fault-in time in milliseconds. */
+    private static double measure(String name, int advice, boolean print) {
         long huge = HugePages.transparentPageSize();
         int prot = MemoryMapCalls.PROT_READ | MemoryMapCalls.PROT_WRITE;
         try (RawMapping mapping = RawMapping.anonymous(BIG + huge, prot, MemoryMapCalls.MAP_PRIVATE)) {
             long aligned = (mapping.address() + huge - 1) & -huge;
             AdviceCalls.madvise(aligned, BIG, advice);
             MemorySegment segment = mapping.segment().asSlice(aligned - mapping.address(), BIG);
+            long[] before = thpCounters();
+            long[] blockNanos = new long[(int) (BIG / huge)]; // the time to fault in each 2 MiB block
             long start = System.nanoTime();
-            for (long offset = 0; offset < BIG; offset += Pages.size()) {
-                segment.set(ValueLayout.JAVA_BYTE, offset, (byte) 1);
+            for (int block = 0; block < blockNanos.length; block++) {
+                long blockStart = System.nanoTime();
+                for (long offset = block * huge; offset < (block + 1) * huge; offset += Pages.size()) {
+                    segment.set(ValueLayout.JAVA_BYTE, offset, (byte) 1);
+                }
+                blockNanos[block] = System.nanoTime() - blockStart;
             }
             long faultNanos = System.nanoTime() - start;
+            java.util.Arrays.sort(blockNanos);
+            long[] after = thpCounters();
             long granted = anonHugePages(aligned);
             int shift = 64 - Long.numberOfTrailingZeros(BIG / Long.BYTES); // an index of the 2^25 longs
             long state = 6;
@@ -93,10 +130,19 @@ public final class HugePagesAskedFor {
             }
             long readNanos = System.nanoTime() - start;
             if (print) {
-                System.out.printf("  %-22s %11d kB %9.1f ms %13.1f ns/read%s%n", name, granted / 1024,
-                        faultNanos / 1e6, (double) readNanos / READS, state == 42 ? " " : "");
+                System.out.printf("  %-16s %8d kB %7.1f ms %7.0f %7.0f %7.0f %8.1f ns %6d %6d %6d%s%n", name, granted / 1024,
+                        faultNanos / 1e6, blockNanos[0] / 1e3, blockNanos[blockNanos.length / 2] / 1e3,
+                        blockNanos[blockNanos.length - 1] / 1e3, (double) readNanos / READS, after[0] - before[0],
+                        after[1] - before[1], after[2] - before[2], state == 42 ? " " : "");
             }
+            return faultNanos / 1e6;
         }
+    }
+
+    /** thp_fault_alloc, thp_fault_fallback and compact_stall now (0 where the kernel does not count them). */
+    private static long[] thpCounters() {
+        return new long[] {HugePages.vmstat("thp_fault_alloc").orElse(0), HugePages.vmstat("thp_fault_fallback").orElse(0),
+                HugePages.vmstat("compact_stall").orElse(0)};
     }
 
     private static long anonHugePages(long address) {

@@ -18,7 +18,7 @@ public class RegisterTimeoutException extends RuntimeException {
 
     /**
      * @param register    the register polled
-     * @param expectation what was waited for, as in "set STATUS.READY"
+     * @param expectation what was waited for, as in "set bits 0x00000001 of STATUS" or "clear CONTROL.RESET"
      * @param lastValue   the last value read
      * @param timeout     the timeout that passed
      */
