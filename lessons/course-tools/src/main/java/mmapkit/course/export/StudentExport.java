@@ -1,11 +1,14 @@
 package mmapkit.course.export;
 
 import mmapkit.course.grading.Grader;
+import mmapkit.course.grading.HostClassPath;
 import mmapkit.course.grading.KitModule;
 import mmapkit.course.grading.Target;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -32,8 +36,8 @@ import java.util.stream.Stream;
  * <p>An exercise builds on the reference code of every earlier module. Each earlier module the
  * export needs is released as its sources ({@code solutions/MM-name/src}) or compiled
  * ({@code solutions/MM-name/classes}, a Maven module whose pom packs those class files as its
- * jar, so the export builds offline with no repository of its own). Left unchosen, a needed
- * module is released compiled.
+ * jar, so the export builds offline with no repository of its own, and its API documentation in
+ * {@code solutions/MM-name/apidocs}). Left unchosen, a needed module is released compiled.
  *
  * <p>Left out, because they cannot work without the solutions: {@code lessons/kit-invariants}
  * (it grades the solutions), the course tools' own tests, and the book's sources (they include
@@ -53,6 +57,9 @@ public final class StudentExport {
     /** What was written, and what the instructor should know about it. */
     public record Summary(Path out, List<String> assigned, Map<String, Release> released, List<String> notes) {
     }
+
+    /** Where a module released compiled gets its API documentation, inside its solutions folder. */
+    static final String API_DOCS = "apidocs";
 
     private static final Set<String> SKIPPED_FOLDERS = Set.of("target", ".git", ".course", ".idea");
 
@@ -143,10 +150,11 @@ public final class StudentExport {
             if (release.getValue() == Release.SOURCE) {
                 copyModule(from, to);
             } else {
-                Path classes = grader.classPath(new KitModule(kitRoot, folder), Target.SOLUTIONS).getFirst();
-                copyTree(classes, to.resolve("classes"));
+                List<Path> classPath = grader.classPath(new KitModule(kitRoot, folder), Target.SOLUTIONS);
+                copyTree(classPath.getFirst(), to.resolve("classes"));
                 Files.deleteIfExists(to.resolve("classes/.compiled"));
                 Files.writeString(to.resolve("pom.xml"), compiledPom(Files.readString(from.resolve("pom.xml"))));
+                apiDocs(from.resolve("src/main/java"), classPath, to.resolve(API_DOCS));
             }
         }
         Files.writeString(target.resolve("pom.xml"), rootPom(Files.readString(kitRoot.resolve("pom.xml")), assignedFolders, released));
@@ -172,6 +180,42 @@ public final class StudentExport {
             }
         }
         return new Summary(target, assignedFolders, released, notes);
+    }
+
+    /**
+     * The API documentation of a module released compiled, written by the JDK's javadoc tool: its
+     * public classes with their Javadoc and signatures, no method bodies (and not its experiments). Learners read there what the
+     * earlier modules' classes do, which the hints and the book name.
+     */
+    private static void apiDocs(Path sources, List<Path> classPath, Path out) {
+        ToolProvider javadoc = ToolProvider.findFirst("javadoc").orElseThrow(() -> new IllegalStateException(
+                "the JDK running the course tools has no javadoc tool: run them on a full JDK 25"));
+        StringWriter messages = new StringWriter();
+        PrintWriter writer = new PrintWriter(messages);
+        List<String> entries = new ArrayList<>(classPath.stream().skip(1).map(Path::toString).toList());
+        entries.addAll(HostClassPath.libraries()); // what the sources compile against besides the kit (such as Agrona)
+        String path = String.join(java.io.File.pathSeparator, entries);
+        List<String> experiments; // main programs, some on libraries only `./course run` provides: not API
+        try (Stream<Path> folders = Files.walk(sources)) {
+            experiments = folders.filter(folder -> Files.isDirectory(folder) && folder.getFileName().toString().equals("experiments"))
+                    .map(folder -> sources.relativize(folder).toString().replace(java.io.File.separatorChar, '.')).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-sourcepath", sources.toString(),
+                "-subpackages", "mmapkit", "-public", "-quiet", "-notimestamp", "--no-fonts", "-Xdoclint:none", "-encoding", "UTF-8",
+                "--release", "25", "-docencoding", "UTF-8", "-windowtitle", "API of the reference code"));
+        if (!path.isEmpty()) {
+            args.addAll(List.of("-classpath", path));
+        }
+        if (!experiments.isEmpty()) {
+            args.addAll(List.of("-exclude", String.join(":", experiments)));
+        }
+        int code = javadoc.run(writer, writer, args.toArray(String[]::new));
+        writer.flush();
+        if (code != 0) {
+            throw new IllegalStateException("javadoc of " + sources + " failed (exit " + code + "): " + messages);
+        }
     }
 
     /** Module folders of {@code solutions/} before {@code folder}. */
@@ -229,7 +273,8 @@ public final class StudentExport {
         String modules = assigned.stream().map(folder -> "- `" + folder + "`: write your code in `exercises/" + folder
                 + "/`; its graded tests and hints are in `lessons/" + folder + "/`").collect(Collectors.joining("\n"));
         String given = released.isEmpty() ? "none" : released.entrySet().stream()
-                .map(entry -> "`" + entry.getKey() + "` (" + (entry.getValue() == Release.SOURCE ? "sources" : "compiled") + ")")
+                .map(entry -> "`" + entry.getKey() + "` (" + (entry.getValue() == Release.SOURCE ? "sources"
+                        : "compiled; its API documentation is `solutions/" + entry.getKey() + "/" + API_DOCS + "/index.html`") + ")")
                 .collect(Collectors.joining(", "));
         String bookText = book ? "The book is in `book/` (`index.html` and `index.pdf`)."
                 : "The book is handed out separately by your instructor.";

@@ -45,6 +45,8 @@ class StudentExportTest {
         assertThat(out.resolve("exercises/01-mapping/src/main/java/mmapkit/mapping/Pages.java")).exists();
         assertThat(out.resolve("lessons/02-lazy-faulting/hints/02.1.adoc")).exists();
         assertThat(out.resolve("solutions/01-mapping/classes/mmapkit/mapping/Pages.class")).exists();
+        assertThat(out.resolve("solutions/01-mapping/apidocs/mmapkit/mapping/Pages.html"))
+                .as("a module released compiled comes with its API documentation").exists();
         assertThat(out.resolve("solutions/01-mapping/src")).as("no solution sources of an assigned module").doesNotExist();
         assertThat(out.resolve("solutions/02-lazy-faulting")).doesNotExist();
         assertThat(out.resolve("lessons/kit-invariants")).doesNotExist();
@@ -53,7 +55,7 @@ class StudentExportTest {
         assertThat(out.resolve("lessons/03-dirty-tracking")).doesNotExist();
         assertThat(out.resolve(".github/workflows/classroom.yml")).content().contains("id: module02");
         assertThat(out.resolve("README.md")).content().contains("`01-mapping`: write your code in `exercises/01-mapping/`")
-                .contains("`01-mapping` (compiled)");
+                .contains("`01-mapping` (compiled; its API documentation is `solutions/01-mapping/apidocs/index.html`)");
         assertThat(out.resolve("pom.xml")).content().contains("<module>solutions/01-mapping</module>")
                 .doesNotContain("<module>book</module>", "<module>lessons/kit-invariants</module>", "<module>solutions/02");
         assertThat(Files.isExecutable(out.resolve("course"))).isTrue();
