@@ -96,6 +96,43 @@ class BringUpTest {
     }
 
     @Test
+    void aGeometryThatDoesNotFitInBarZeroIsRefused() throws Exception {
+        FramebufferDriver driver = fixture.attach(fixture.fakeBar(bar -> { })); // registers, but no device behind them
+        assertThat(driver.readGeometry()).as("the fake BAR0's registers: a default device of 320 x 200")
+                .isEqualTo(new Geometry(320, 200, 1280, 0x2000, 0x1000, 64));
+        long bar = DeviceLayout.BAR_SIZE;
+        refused(driver, DeviceLayout.REG_FB_OFFSET, 0x800, "a framebuffer at FB_OFFSET 0x800 overlaps the register"
+                + " block (0x0..0x1000): pixel stores would land on registers");
+        refused(driver, DeviceLayout.REG_FB_OFFSET, 0x50000, String.format("a framebuffer of 200 x 1280 bytes (0x%x) at"
+                + " FB_OFFSET 0x50000 ends at 0x%x, past the end of BAR0 (0x%x)", 200 * 1280, 0x50000 + 200 * 1280, bar));
+        refused(driver, DeviceLayout.REG_HEIGHT, 500, String.format("HEIGHT 500 rows of STRIDE 1280 (0x%x bytes) at"
+                + " 0x2000 end at 0x%x, past the end of BAR0 (0x%x)", 500 * 1280, 0x2000 + 500 * 1280, bar));
+        refused(driver, DeviceLayout.REG_STRIDE, 1276, "STRIDE 1276 is shorter than a row of 320 pixels of 4 bytes"
+                + " (1280): rows would overlap");
+        refused(driver, DeviceLayout.REG_RING_OFFSET, 0, "a command ring at RING_OFFSET 0x0 overlaps the register"
+                + " block: descriptors would land on ID, CONTROL, DOORBELL");
+        refused(driver, DeviceLayout.REG_RING_OFFSET, 0x7F800, String.format("a ring of 64 descriptors of 64 bytes"
+                + " (0x1000) at RING_OFFSET 0x7f800 ends at 0x%x, past the end of BAR0 (0x%x)", 0x7F800 + 0x1000, bar));
+        refused(driver, DeviceLayout.REG_RING_ENTRIES, 0x10000, String.format("RING_ENTRIES 65536 descriptors of 64"
+                + " bytes (0x%x) at 0x1000 do not fit in BAR0 (0x%x)", 0x10000 * 64, bar));
+        assertThat(driver.readGeometry()).as("with the registers restored the geometry is accepted again")
+                .isEqualTo(new Geometry(320, 200, 1280, 0x2000, 0x1000, 64));
+    }
+
+    /** Writes {@code value} into the read-only register at {@code offset} (as the device would), expects readGeometry to refuse, restores it. */
+    private static void refused(FramebufferDriver driver, int offset, int value, String why) {
+        int before = driver.bar().get(INT, offset);
+        driver.bar().set(INT, offset, value);
+        try {
+            assertThatThrownBy(driver::readGeometry, "%s; readGeometry must refuse it with a DeviceException (found"
+                    + " 0x%08x at register offset 0x%03x)", why, value, offset)
+                    .isInstanceOf(DeviceException.class);
+        } finally {
+            driver.bar().set(INT, offset, before);
+        }
+    }
+
+    @Test
     void aDeviceThatNeverFinishesItsResetMakesBringUpTimeOut() throws Exception {
         FramebufferDriver driver = fixture.attach(fixture.fakeBar(bar -> { })); // registers, but no device behind them
         Duration timeout = Duration.ofMillis(300);

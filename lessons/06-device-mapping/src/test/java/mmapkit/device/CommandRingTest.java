@@ -7,6 +7,7 @@ import static mmapkit.device.DeviceFixture.raw32;
 import static mmapkit.device.DeviceFixture.raw64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
 import mmapkit.device.fb.Command;
@@ -56,6 +57,66 @@ class CommandRingTest {
             assertThat(bar.get(LONG, DeviceLayout.REG_DOORBELL)).as("DOORBELL holds the new tail: 2 commands submitted")
                     .isEqualTo(2);
             assertThat(ring.nextSequence()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theDoorbellIsRungOnlyAfterTheWholeDescriptorIsWritten() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
+            MemorySegment slot = bar.asSlice(0x1000, 64);
+            slot.fill((byte) 0x5A); // what a previous command left behind: every field must be written anew
+            // registers the driver may read but not write: ringing the doorbell fails, and everything the
+            // driver wrote to the descriptor before it stays as it was at that moment
+            RegisterBlock readOnly = new RegisterBlock(bar.asSlice(0, 4096).asReadOnly());
+            CommandRing ring = new CommandRing(readOnly, bar.asSlice(0x1000, 4 * 64), 4, Optional.empty());
+            // a command with every field set (the factories check nothing, the device would refuse it)
+            Command command = new Command(DeviceLayout.OP_COPY, 3, 4, 5, 6, 7, 8, 0x00ABCDEF);
+            Throwable doorbell = catchThrowable(() -> ring.submit(command, TIMEOUT));
+            assertThat(doorbell).as("the register block is read-only here, so submit's DOORBELL write must fail")
+                    .isNotNull();
+            assertThat(doorbell.getMessage()).as("the failure is the refused register write (%s), not a stub or a"
+                    + " missing feature", doorbell).doesNotContain("TODO");
+            String when = " when the DOORBELL write failed: the device may take the descriptor the moment DOORBELL"
+                    + " moves, so every field must be written before it (the doorbell's release store publishes them)";
+            assertThat(slot.get(INT, DeviceLayout.DESC_OPCODE)).as("opcode COPY (%d) at 0x00" + when, DeviceLayout.OP_COPY)
+                    .isEqualTo(DeviceLayout.OP_COPY);
+            assertThat(slot.get(LONG, DeviceLayout.DESC_SEQUENCE)).as("sequence 0 at 0x08" + when).isZero();
+            assertThat(slot.get(INT, DeviceLayout.DESC_X)).as("x 3 at 0x10" + when).isEqualTo(3);
+            assertThat(slot.get(INT, DeviceLayout.DESC_Y)).as("y 4 at 0x14" + when).isEqualTo(4);
+            assertThat(slot.get(INT, DeviceLayout.DESC_WIDTH)).as("width 5 at 0x18" + when).isEqualTo(5);
+            assertThat(slot.get(INT, DeviceLayout.DESC_HEIGHT)).as("height 6 at 0x1C" + when).isEqualTo(6);
+            assertThat(slot.get(INT, DeviceLayout.DESC_SRC_X)).as("srcX 7 at 0x20" + when).isEqualTo(7);
+            assertThat(slot.get(INT, DeviceLayout.DESC_SRC_Y)).as("srcY 8 at 0x24" + when).isEqualTo(8);
+            assertThat(slot.get(INT, DeviceLayout.DESC_COLOUR)).as("colour 0x00abcdef at 0x28" + when + ", found %s",
+                    String.format("0x%08x", slot.get(INT, DeviceLayout.DESC_COLOUR))).isEqualTo(0x00ABCDEF);
+            assertThat(slot.get(INT, DeviceLayout.DESC_RESULT)).as("result PENDING (0) at 0x2C" + when + "; a stale"
+                    + " result would read as already completed, found %s",
+                    String.format("0x%08x", slot.get(INT, DeviceLayout.DESC_RESULT))).isEqualTo(DeviceLayout.RESULT_PENDING);
+        }
+    }
+
+    @Test
+    void waitingForACommandWhoseSlotWasReusedIsRefused() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
+            CommandRing ring = new CommandRing(new RegisterBlock(bar.asSlice(0, 4096)), bar.asSlice(0x1000, 4 * 64), 4,
+                    Optional.empty());
+            for (int i = 0; i < 4; i++) {
+                ring.submit(Command.nop(), TIMEOUT);
+            }
+            for (int slot = 0; slot < 4; slot++) { // the "device" completes all four
+                bar.set(INT, 0x1000 + slot * 64 + DeviceLayout.DESC_RESULT, DeviceLayout.RESULT_DONE);
+            }
+            bar.set(LONG, DeviceLayout.REG_RING_HEAD, 4);
+            bar.set(LONG, DeviceLayout.REG_COMPLETED, 4);
+            assertThat(ring.submit(Command.fill(0, 0, 1, 1, 1), TIMEOUT)).as("command 4 goes into slot 4 mod 4 = 0")
+                    .isEqualTo(4);
+            assertThatThrownBy(() -> ring.awaitCompletion(0, TIMEOUT), "slot 0 now holds command 4 (still PENDING):"
+                    + " its result says nothing about command 0, so waiting for command 0 must be refused, not answered"
+                    + " from the new command's descriptor")
+                    .isInstanceOf(IllegalStateException.class);
+            ring.awaitCompletion(1, TIMEOUT); // slot 1 still holds command 1, DONE
         }
     }
 
@@ -138,6 +199,12 @@ class CommandRingTest {
                 .isEqualTo(DeviceLayout.ERR_OUT_OF_BOUNDS);
         assertThat(raw32(driver, DeviceLayout.REG_STATUS) & DeviceLayout.STATUS_ERROR).as("the driver acknowledged"
                 + " STATUS.ERROR by writing one to it").isZero();
+        long status = raw32(driver, DeviceLayout.REG_STATUS);
+        assertThat(status & DeviceLayout.STATUS_COMMAND_DONE).as("STATUS is %s after the acknowledgement: the device"
+                + " set COMMAND_DONE (0x%08x) too when it completed the bad command, and the driver acknowledged only"
+                + " ERROR (0x%08x); writing one to ERROR alone must leave COMMAND_DONE pending (writing back what STATUS"
+                + " read clears every pending bit)", String.format("0x%08x", status), DeviceLayout.STATUS_COMMAND_DONE,
+                DeviceLayout.STATUS_ERROR).isEqualTo(DeviceLayout.STATUS_COMMAND_DONE);
         long unknown = ring.submit(new Command(9, 0, 0, 0, 0, 0, 0, 0), TIMEOUT);
         assertThatThrownBy(() -> ring.awaitCompletion(unknown, TIMEOUT), "opcode 9 does not exist")
                 .isInstanceOf(CommandFailedException.class).hasMessageContaining("UNKNOWN_OPCODE");

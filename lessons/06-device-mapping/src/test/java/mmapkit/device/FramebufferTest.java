@@ -108,6 +108,13 @@ class FramebufferTest {
         assertThat(raw32(driver, DeviceLayout.REG_FRAMES)).isEqualTo(1);
         assertThat(raw32(driver, DeviceLayout.REG_STATUS) & DeviceLayout.STATUS_FRAME_PRESENTED)
                 .as("the driver acknowledged STATUS.FRAME_PRESENTED by writing one to it").isZero();
+        long status = raw32(driver, DeviceLayout.REG_STATUS);
+        assertThat(status & DeviceLayout.STATUS_COMMAND_DONE).as("STATUS is %s after present(): the device set"
+                + " COMMAND_DONE (0x%08x) for the FILLs, the COPY and the PRESENT, and present() acknowledges only"
+                + " FRAME_PRESENTED (0x%08x); writing one to that bit alone must leave COMMAND_DONE pending (writing back"
+                + " what STATUS read clears every pending bit)", String.format("0x%08x", status),
+                DeviceLayout.STATUS_COMMAND_DONE, DeviceLayout.STATUS_FRAME_PRESENTED)
+                .isEqualTo(DeviceLayout.STATUS_COMMAND_DONE);
 
         pixels.fillRect(0, 0, width, height, 0x000080); // a second frame: all blue
         assertThat(driver.present(TIMEOUT)).as("the second frame").isEqualTo(2);

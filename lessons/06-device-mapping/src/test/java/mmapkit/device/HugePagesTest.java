@@ -11,6 +11,7 @@ import mmapkit.device.special.HugePageReport.Outcome;
 import mmapkit.device.special.HugePages;
 import mmapkit.device.special.HugePagesUnavailableException;
 import mmapkit.device.special.ThpMode;
+import mmapkit.faults.natives.AdviceCalls;
 import mmapkit.mapping.natives.NativeCallException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,31 @@ class HugePagesTest {
                 }
                 assertThat(region.segment().get(ValueLayout.JAVA_BYTE, HUGE + 4096)).as("touch wrote a byte per page")
                         .isEqualTo((byte) 1);
+            }
+        }
+
+        @Test
+        void aRegionAdvisedAgainstHugePagesIsReportedAsGrantedNothing() {
+            try (HugePageRegion region = HugePages.transparent(2 * HUGE)) {
+                long address = region.segment().address();
+                boolean advised;
+                try { // the test takes the advice back before the first touch: the kernel then gives no huge page
+                    AdviceCalls.madvise(address, 2 * HUGE, AdviceCalls.MADV_NOHUGEPAGE);
+                    advised = true;
+                } catch (NativeCallException e) {
+                    advised = false; // EINVAL: a kernel without transparent huge pages, which grants none anyway
+                }
+                region.touch();
+                long seen = SpecialFiles.smapsBytes(address, "AnonHugePages");
+                assertThat(seen).as("smaps shows AnonHugePages %d for a region under MADV_NOHUGEPAGE (advice taken: %s)",
+                        seen, advised).isZero();
+                HugePageReport report = region.report();
+                assertThat(report.grantedBytes()).as("the region was touched, but under MADV_NOHUGEPAGE (set by the test"
+                        + " after transparent() returned) the kernel gave it no huge page: smaps says AnonHugePages %d;"
+                        + " a report must read smaps, not assume that a touched, advised region got them: %s", seen,
+                        report).isZero();
+                assertThat(report.outcome()).as(report.toString()).isIn(Outcome.NOT_GRANTED, Outcome.UNSUPPORTED);
+                assertThat(report.reason()).as("the reason shows the evidence").contains("AnonHugePages");
             }
         }
 

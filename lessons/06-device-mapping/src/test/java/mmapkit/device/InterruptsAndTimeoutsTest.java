@@ -10,13 +10,19 @@ import mmapkit.device.fb.Command;
 import mmapkit.device.fb.CommandRing;
 import mmapkit.device.fb.DeviceNotRespondingException;
 import mmapkit.device.fb.FramebufferDriver;
+import mmapkit.device.registers.RegisterBlock;
 import mmapkit.device.sim.DeviceLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 @Task(id = "06.7", points = 10, title = "Interrupts and a device that stops answering")
 class InterruptsAndTimeoutsTest {
@@ -52,6 +58,111 @@ class InterruptsAndTimeoutsTest {
         assertThatThrownBy(() -> driver.ring().awaitInterrupt(0, Duration.ofMillis(100)),
                 "CONTROL.INTERRUPTS is off: nothing would ever wake the driver")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("INTERRUPTS");
+    }
+
+    @Test
+    void withInterruptsOffWaitingForACompletionByInterruptIsRefused() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
+            bar.set(DeviceFixture.INT, DeviceLayout.REG_CONTROL, DeviceLayout.CONTROL_ENABLE); // no INTERRUPTS
+            CommandRing ring = new CommandRing(new RegisterBlock(bar.asSlice(0, 4096)), bar.asSlice(0x1000, 4 * 64), 4,
+                    Optional.empty());
+            long done = ring.submit(Command.nop(), TIMEOUT);
+            bar.set(DeviceFixture.INT, 0x1000 + DeviceLayout.DESC_RESULT, DeviceLayout.RESULT_DONE); // the "device"
+            bar.set(DeviceFixture.LONG, DeviceLayout.REG_RING_HEAD, 1);
+            bar.set(DeviceFixture.LONG, DeviceLayout.REG_COMPLETED, 1);
+            String control = String.format("0x%08x", bar.get(DeviceFixture.INT, DeviceLayout.REG_CONTROL));
+            assertThatThrownBy(() -> ring.awaitCompletionByInterrupt(done, TIMEOUT), "CONTROL is %s, INTERRUPTS (0x%08x)"
+                    + " is off: awaitCompletionByInterrupt refuses at once, before it looks at COMPLETED, even for a"
+                    + " command that is complete (a driver that calls it with interrupts off has a bug)", control,
+                    DeviceLayout.CONTROL_INTERRUPTS)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("INTERRUPTS");
+            long pending = ring.submit(Command.nop(), TIMEOUT);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> ring.awaitCompletionByInterrupt(pending, Duration.ofSeconds(2)), "CONTROL is %s:"
+                    + " no interrupt will ever come for command %d", control, pending)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("INTERRUPTS");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(millis).as("refused at once, not after the 2 s timeout: took %d ms", millis).isLessThan(1_000);
+        }
+    }
+
+    @Test
+    void anInterruptThatNeverComesEndsByItsTimeoutAsleep() throws Exception {
+        FramebufferDriver driver = fixture.start();
+        driver.bringUp(true, TIMEOUT);
+        CommandRing ring = driver.ring();
+        for (int i = 0; i < 3; i++) {
+            ring.awaitCompletionByInterrupt(ring.submit(Command.nop(), TIMEOUT), TIMEOUT);
+        }
+        long seen = raw32(driver, DeviceLayout.REG_IRQ_COUNT);
+        assertThat(seen).as("three commands, three interrupts").isEqualTo(3);
+        Duration timeout = Duration.ofMillis(600); // the device is idle: it raises no interrupt
+        Waited waited = inAnotherThread(() -> ring.awaitInterrupt(seen, timeout), Duration.ofSeconds(4),
+                "awaitInterrupt(3, 600 ms) on an idle device");
+        assertThat(waited.thrown()).as("an idle device raises no interrupt: awaitInterrupt(3, 600 ms) must end with"
+                + " DeviceNotRespondingException, it returned %s", waited.value())
+                .isInstanceOf(DeviceNotRespondingException.class);
+        DeviceNotRespondingException e = (DeviceNotRespondingException) waited.thrown();
+        assertThat(e.getMessage()).as("the message names the register, its value (3), the timeout, and that the device"
+                + " lives").contains("IRQ_COUNT", "3", "600 ms", "alive");
+        assertThat(e.deviceGone()).as("the device process is alive, only silent").isFalse();
+        assertThat(waited.millis()).as("ends at its timeout of 600 ms, plus a small margin: took %d ms", waited.millis())
+                .isBetween(590L, 1_600L);
+        assertThat(waited.cpuMillis()).as("the driver sleeps on IRQ_COUNT with futex: %d ms of CPU in a 600 ms wait",
+                waited.cpuMillis()).isLessThan(200);
+    }
+
+    @Test
+    void aKilledDeviceEndsTheWaitForAnInterruptAtOnce() throws Exception {
+        FramebufferDriver driver = fixture.start();
+        driver.bringUp(true, TIMEOUT);
+        CommandRing ring = driver.ring();
+        ring.awaitCompletionByInterrupt(ring.submit(Command.nop(), TIMEOUT), TIMEOUT);
+        long seen = raw32(driver, DeviceLayout.REG_IRQ_COUNT);
+        long pid = fixture.child().pid();
+        fixture.child().kill(); // SIGKILL: the device is gone, its memory stays mapped here
+        Waited waited = inAnotherThread(() -> ring.awaitInterrupt(seen, Duration.ofSeconds(10)), Duration.ofSeconds(3),
+                "awaitInterrupt(" + seen + ", 10 s) with the device killed");
+        assertThat(waited.thrown()).as("the device process %d was killed: no interrupt will ever come, awaitInterrupt"
+                + " must end with DeviceNotRespondingException; it returned %s", pid, waited.value())
+                .isInstanceOf(DeviceNotRespondingException.class);
+        DeviceNotRespondingException e = (DeviceNotRespondingException) waited.thrown();
+        assertThat(e.getMessage()).as("the message says the device is gone and names its process")
+                .contains("gone", String.valueOf(pid));
+        assertThat(e.deviceGone()).as("deviceGone(): the process no longer exists").isTrue();
+        assertThat(waited.millis()).as("a dead device is told from a slow one within a sleep slice (50 ms), long before"
+                + " the 10 s timeout: took %d ms", waited.millis()).isLessThan(1_000);
+    }
+
+    /** What a wait run in another thread did: its value or exception, its wall-clock and CPU time. */
+    private record Waited(Object value, Throwable thrown, long millis, long cpuMillis) {
+    }
+
+    /**
+     * Runs {@code wait} in a thread of its own and gives it {@code bound}: a wait that never ends (a spin
+     * without timeout) fails the test instead of hanging it.
+     */
+    private static Waited inAnotherThread(Callable<?> wait, Duration bound, String what) throws InterruptedException {
+        AtomicReference<Waited> result = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().daemon().name("driver-wait").start(() -> {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long cpuBefore = threads.getCurrentThreadCpuTime();
+            long start = System.nanoTime();
+            Object value = null;
+            Throwable thrown = null;
+            try {
+                value = wait.call();
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            result.set(new Waited(value, thrown, (System.nanoTime() - start) / 1_000_000,
+                    (threads.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000));
+        });
+        waiter.join(bound.toMillis());
+        assertThat(result.get()).as("%s did not return within %d ms: every wait of the driver is bounded by its"
+                + " timeout and ends at once when the device is gone", what, bound.toMillis()).isNotNull();
+        return result.get();
     }
 
     @Test

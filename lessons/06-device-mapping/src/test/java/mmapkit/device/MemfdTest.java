@@ -33,6 +33,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.stream.Stream;
 
 @Task(id = "06.2", points = 15, title = "memfd with seals, handed to another process; POSIX shared memory")
 class MemfdTest {
@@ -185,6 +186,25 @@ class MemfdTest {
                 memfd.addSeals(Seal.WRITE);
                 assertThat(memfd.seals()).as("once the writable mapping is gone, the seal is taken")
                         .containsExactly(Seal.WRITE);
+            }
+        }
+
+        @Test
+        void aRefusedSetOfSealsAddsNoneOfThem() {
+            try (Memfd memfd = sized("kit-all-or-none", 1)) {
+                memfd.addSeals(Seal.GROW);
+                try (RawMapping writable = memfd.mapShared(PAGE)) {
+                    writable.segment().set(ValueLayout.JAVA_INT, 0, 5);
+                    Throwable refused = catchThrowable(() -> memfd.addSeals(Seal.SHRINK, Seal.WRITE));
+                    assertThat(refused).as("F_SEAL_SHRINK | F_SEAL_WRITE while a writable shared mapping exists: the"
+                            + " kernel refuses the WRITE seal").isInstanceOf(NativeCallException.class);
+                    NativeCallException e = (NativeCallException) refused;
+                    assertThat(e.errnoName()).as(e.getMessage()).isEqualTo("EBUSY");
+                    assertThat(memfd.seals()).as("the file had GROW; addSeals(SHRINK, WRITE) failed, so it keeps exactly"
+                            + " GROW: one fcntl(F_ADD_SEALS) with both bits (0x%x) adds all or nothing, while one call"
+                            + " per seal would leave SHRINK added by a call that reported failure",
+                            Seal.bits(EnumSet.of(Seal.SHRINK, Seal.WRITE))).containsExactly(Seal.GROW);
+                }
             }
         }
 
@@ -361,6 +381,21 @@ class MemfdTest {
             assertThatThrownBy(() -> shm.create("/kit-empty", 0).close(), "size 0").isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("size");
             assertThat(files.dir().resolve("kit-empty")).as("a refused create leaves no file").doesNotExist();
+        }
+
+        @Test
+        void createRemovesItsObjectAgainWhenMappingItFails() throws IOException {
+            PosixSharedMemory shm = PosixSharedMemory.in(files.dir());
+            long huge = 1L << 50; // ftruncate takes it (a sparse tmpfs file), mmap cannot: larger than the address space
+            Throwable refused = catchThrowable(() -> shm.create("/kit-too-big", huge).close());
+            assertThat(refused).as("create(\"/kit-too-big\", %d): the object is created and sized, then mmap refuses"
+                    + " a mapping larger than the address space", huge).isInstanceOf(NativeCallException.class);
+            List<Path> left;
+            try (Stream<Path> listing = Files.list(files.dir())) {
+                left = listing.toList();
+            }
+            assertThat(left).as("files left in %s after the failed create: a create that fails after it made the object"
+                    + " removes it again, or a name stays behind that nobody will map", files.dir()).isEmpty();
         }
 
         @Test

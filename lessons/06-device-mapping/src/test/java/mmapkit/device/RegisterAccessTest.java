@@ -15,10 +15,13 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 @Task(id = "06.4", points = 15, title = "Register access: widths, access modes, ordering, bounded polls")
@@ -187,6 +190,90 @@ class RegisterAccessTest {
         }
 
         @Test
+        void noBitTheDeviceSetsIsLostWhileTheDriverClearsAnotherOne() throws Exception {
+            lostBitsWhileClearing(STATUS, 0x024, 0b0010, 0b1000);
+            lostBitsWhileClearing(EVENTS64, 0x050, 0x1L, 0x8000_0000_0000_0000L);
+        }
+
+        /**
+         * A "device" thread raises {@code deviceBit} (and {@code driverBit}) with atomic ORs, again and
+         * again, and checks right after each raise that {@code deviceBit} stays set, while this thread,
+         * the driver, clears {@code driverBit} through the register block as fast as it can. Only a W1C
+         * write that reads the word and stores it back can clear the device's bit: the check counts how
+         * often that happened.
+         */
+        private void lostBitsWhileClearing(Register register, long offset, long driverBit, long deviceBit)
+                throws Exception {
+            boolean wide = register.width() == 64;
+            VarHandle handle = (wide ? ValueLayout.JAVA_LONG : ValueLayout.JAVA_INT).varHandle();
+            if (wide) {
+                memory.set(LONG, offset, 0L);
+            } else {
+                memory.set(INT, offset, 0);
+            }
+            int rounds = 200_000;
+            int checksPerRound = 16;
+            long budgetNanos = 1_500_000_000L;
+            AtomicBoolean started = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong lost = new AtomicLong();
+            AtomicLong deviceRounds = new AtomicLong();
+            Thread device = Thread.ofPlatform().start(() -> {
+                started.set(true);
+                long end = System.nanoTime() + budgetNanos;
+                for (int i = 0; i < rounds && !stop.get() && System.nanoTime() - end < 0; i++) {
+                    if (wide) { // the device raises both bits, atomically, as a device does
+                        long unused = (long) handle.getAndBitwiseOr(memory, offset, driverBit | deviceBit);
+                    } else {
+                        int unused = (int) handle.getAndBitwiseOr(memory, offset, (int) (driverBit | deviceBit));
+                    }
+                    boolean missing = false;
+                    for (int check = 0; check < checksPerRound && !missing; check++) {
+                        long now = wide ? (long) handle.getVolatile(memory, offset) : (int) handle.getVolatile(memory, offset);
+                        missing = (now & deviceBit) == 0;
+                    }
+                    if (missing) {
+                        lost.incrementAndGet();
+                    }
+                    // the test's bookkeeping, not the driver's: take the device's bit back, atomically,
+                    // so that the next round raises it anew (a bit that stays set cannot be lost)
+                    if (wide) {
+                        long unused = (long) handle.getAndBitwiseAnd(memory, offset, ~deviceBit);
+                    } else {
+                        int unused = (int) handle.getAndBitwiseAnd(memory, offset, (int) ~deviceBit);
+                    }
+                    deviceRounds.incrementAndGet();
+                }
+            });
+            long clears = 0;
+            try {
+                long waitStart = System.nanoTime();
+                while (!started.get() && System.nanoTime() - waitStart < 5_000_000_000L) {
+                    Thread.onSpinWait();
+                }
+                long end = System.nanoTime() + budgetNanos + 1_000_000_000L;
+                for (int i = 0; i < 100_000_000 && device.isAlive() && System.nanoTime() - end < 0; i++) {
+                    block.write(register, driverBit); // the driver acknowledges its own bit, nothing else
+                    clears++;
+                }
+            } finally {
+                stop.set(true);
+                device.join(10_000); // before the memory goes, whatever happened
+            }
+            assertThat(deviceRounds.get()).as("the device thread ran its rounds while the driver cleared").isPositive();
+            assertThat(lost.get()).as("%s: in %d rounds the device raised bit %s and the driver meanwhile wrote %s to"
+                    + " clear bit %s %d times; the device's bit was lost %d times. A W1C write must clear exactly the bits"
+                    + " written as 1, in one atomic and-not (getAndBitwiseAnd): reading the word, clearing the bit and"
+                    + " storing the word back wipes out a bit the device set in between",
+                    register.label(), deviceRounds.get(), hex(register, deviceBit), hex(register, driverBit),
+                    hex(register, driverBit), clears, lost.get()).isZero();
+        }
+
+        private static String hex(Register register, long value) {
+            return register.width() == 64 ? String.format("0x%016x", value) : String.format("0x%08x", value);
+        }
+
+        @Test
         void readOnlyBitsOfAWriteOneToClearRegisterAreRefused() {
             memory.set(INT, 0x024, 0b0011);
             assertThatThrownBy(() -> block.write(STATUS, 0b0001),
@@ -233,6 +320,7 @@ class RegisterAccessTest {
 
         @Test
         void awaitBitsReturnsOnceTheDeviceSetsThem() throws Exception {
+            AtomicLong storedAt = new AtomicLong();
             Thread device = Thread.ofPlatform().start(() -> {
                 try {
                     Thread.sleep(50);
@@ -240,16 +328,51 @@ class RegisterAccessTest {
                     return;
                 }
                 memory.set(INT, 0x024, 0b0110);
+                storedAt.set(System.nanoTime());
             });
             long value;
+            long returnedAt;
             try {
-                value = block.awaitBits(STATUS, 0b0100, Duration.ofSeconds(5));
+                value = block.awaitBits(STATUS, 0b0100, Duration.ofSeconds(10));
+                returnedAt = System.nanoTime();
             } finally {
-                device.join(5_000);
+                device.join(15_000);
             }
             assertThat(value).as("the value that had bit 2 set").isEqualTo(0b0110);
+            long lateMillis = (returnedAt - storedAt.get()) / 1_000_000;
+            assertThat(lateMillis).as("awaitBits returned %d ms after the device stored 0x%08x in STATUS, with a timeout"
+                    + " of 10 s: a poll that has spun parks in short, growing slices (at most about 1 ms), never for the"
+                    + " whole remaining timeout, which would let it sleep through the device's answer", lateMillis, 0b0110)
+                    .isLessThan(1_000);
             assertThat(block.awaitBits(STATUS, 0b0110, Duration.ZERO)).as("bits already set: no wait at all")
                     .isEqualTo(0b0110);
+        }
+
+        @Test
+        void awaitValueReturnsOnceTheDeviceStoresTheValue() throws Exception {
+            AtomicLong storedAt = new AtomicLong();
+            Thread device = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                memory.set(LONG, 0x040, 10L);
+                storedAt.set(System.nanoTime());
+            });
+            long value;
+            long returnedAt;
+            try {
+                value = block.awaitValue(COUNTER, v -> v >= 10, "count to 10", Duration.ofSeconds(10));
+                returnedAt = System.nanoTime();
+            } finally {
+                device.join(15_000);
+            }
+            assertThat(value).as("the value awaitValue accepted").isEqualTo(10L);
+            long lateMillis = (returnedAt - storedAt.get()) / 1_000_000;
+            assertThat(lateMillis).as("awaitValue returned %d ms after the device stored 10 in COUNTER, with a timeout of"
+                    + " 10 s: parks of at most about 1 ms between two reads, not one park for the rest of the timeout",
+                    lateMillis).isLessThan(1_000);
         }
 
         @Test

@@ -2,6 +2,7 @@ package mmapkit.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import mmapkit.course.Task;
@@ -11,6 +12,7 @@ import mmapkit.device.special.ZeroMemory;
 import mmapkit.dirty.MappingStats;
 import mmapkit.mapping.Pages;
 import mmapkit.mapping.RawMapping;
+import mmapkit.mapping.natives.NativeCallException;
 import mmapkit.mapping.proc.MapsEntry;
 import mmapkit.mapping.proc.ProcStatus;
 import mmapkit.sync.process.ChildJvm;
@@ -104,6 +106,24 @@ class ZeroAndAnonymousMemoryTest {
             }
             assertThat(SpecialFiles.descriptorsOpenOn("/dev/zero")).as("and none left open by the refused calls")
                     .isEqualTo(before);
+        }
+
+        @Test
+        void theDescriptorOfDevZeroIsClosedAlsoWhenMmapRefusesTheMapping() {
+            long huge = 1L << 50; // 1 PiB: more than the 128 TiB of a process's address space
+            long before = SpecialFiles.descriptorsOpenOn("/dev/zero");
+            Throwable privately = catchThrowable(() -> ZeroMemory.privateZero(huge).close());
+            assertThat(privately).as("privateZero(%d): /dev/zero opens, then mmap refuses a mapping larger than the"
+                    + " address space (ENOMEM)", huge).isInstanceOf(NativeCallException.class);
+            long afterPrivate = SpecialFiles.descriptorsOpenOn("/dev/zero");
+            assertThat(afterPrivate).as("descriptors of /dev/zero open in this process: %d before privateZero(%d), %d after"
+                    + " its mmap failed; the descriptor is closed in a finally, whether mmap succeeds or not", before, huge,
+                    afterPrivate).isEqualTo(before);
+            Throwable shared = catchThrowable(() -> ZeroMemory.sharedZero(huge).close());
+            assertThat(shared).as("sharedZero(%d): mmap refuses it", huge).isInstanceOf(NativeCallException.class);
+            long afterShared = SpecialFiles.descriptorsOpenOn("/dev/zero");
+            assertThat(afterShared).as("descriptors of /dev/zero open: %d before sharedZero(%d), %d after its mmap failed",
+                    before, huge, afterShared).isEqualTo(before);
         }
     }
 
