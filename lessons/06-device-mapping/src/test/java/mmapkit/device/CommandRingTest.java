@@ -39,8 +39,7 @@ class CommandRingTest {
     void aDescriptorIsFilledAsTheDataSheetSaysBeforeTheDoorbell() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
-            CommandRing ring = new CommandRing(new RegisterBlock(bar.asSlice(0, 4096)), bar.asSlice(0x1000, 8 * 64), 8,
-                    Optional.empty());
+            CommandRing ring = DeviceFixture.ringWithoutDevice(bar, 8);
             ring.submit(Command.nop(), TIMEOUT);
             long sequence = ring.submit(Command.fill(3, 4, 5, 6, 0x00ABCDEF), TIMEOUT);
             assertThat(sequence).as("the second command has sequence 1").isEqualTo(1);
@@ -100,8 +99,7 @@ class CommandRingTest {
     void waitingForACommandWhoseSlotWasReusedIsRefused() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
-            CommandRing ring = new CommandRing(new RegisterBlock(bar.asSlice(0, 4096)), bar.asSlice(0x1000, 4 * 64), 4,
-                    Optional.empty());
+            CommandRing ring = DeviceFixture.ringWithoutDevice(bar, 4);
             for (int i = 0; i < 4; i++) {
                 ring.submit(Command.nop(), TIMEOUT);
             }
@@ -124,8 +122,7 @@ class CommandRingTest {
     void aFullRingWaitsBoundedAndSubmitsNothingWhenTheDeviceTakesNone() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
-            CommandRing ring = new CommandRing(new RegisterBlock(bar.asSlice(0, 4096)), bar.asSlice(0x1000, 4 * 64), 4,
-                    Optional.empty());
+            CommandRing ring = DeviceFixture.ringWithoutDevice(bar, 4);
             for (int i = 0; i < 4; i++) {
                 assertThat(ring.submit(Command.nop(), TIMEOUT)).isEqualTo(i);
             }

@@ -1,7 +1,9 @@
 package mmapkit.device;
 
+import mmapkit.device.fb.CommandRing;
 import mmapkit.device.fb.FramebufferDriver;
 import mmapkit.device.process.FramebufferDeviceMain;
+import mmapkit.device.registers.RegisterBlock;
 import mmapkit.device.sim.DeviceLayout;
 import mmapkit.device.sim.FramebufferDevice;
 import mmapkit.faults.bench.ScratchFolder;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -87,6 +90,15 @@ final class DeviceFixture implements AutoCloseable {
         });
         closeLater.add(region::close);
         return file;
+    }
+
+    /**
+     * A command ring of {@code entries} slots over {@code bar} with no device behind it: registers in
+     * its first 4 KiB, descriptors at 0x1000. The test plays the device by writing BAR0 itself.
+     */
+    static CommandRing ringWithoutDevice(MemorySegment bar, int entries) {
+        return new CommandRing(new RegisterBlock(bar.asSlice(0, 4096)), bar.asSlice(0x1000, entries * 64L), entries,
+                Optional.empty());
     }
 
     /** A driver attached to {@code bar}, closed with the fixture. */

@@ -10,7 +10,6 @@ import mmapkit.device.fb.Command;
 import mmapkit.device.fb.CommandRing;
 import mmapkit.device.fb.DeviceNotRespondingException;
 import mmapkit.device.fb.FramebufferDriver;
-import mmapkit.device.registers.RegisterBlock;
 import mmapkit.device.sim.DeviceLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -65,8 +63,7 @@ class InterruptsAndTimeoutsTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
             bar.set(DeviceFixture.INT, DeviceLayout.REG_CONTROL, DeviceLayout.CONTROL_ENABLE); // no INTERRUPTS
-            CommandRing ring = new CommandRing(new RegisterBlock(bar.asSlice(0, 4096)), bar.asSlice(0x1000, 4 * 64), 4,
-                    Optional.empty());
+            CommandRing ring = DeviceFixture.ringWithoutDevice(bar, 4);
             long done = ring.submit(Command.nop(), TIMEOUT);
             bar.set(DeviceFixture.INT, 0x1000 + DeviceLayout.DESC_RESULT, DeviceLayout.RESULT_DONE); // the "device"
             bar.set(DeviceFixture.LONG, DeviceLayout.REG_RING_HEAD, 1);

@@ -5,6 +5,7 @@ import mmapkit.course.grading.HostClassPath;
 import mmapkit.course.grading.KitModule;
 import mmapkit.course.grading.Target;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -184,8 +185,8 @@ public final class StudentExport {
 
     /**
      * The API documentation of a module released compiled, written by the JDK's javadoc tool: its
-     * public classes with their Javadoc and signatures, no method bodies (and not its experiments). Learners read there what the
-     * earlier modules' classes do, which the hints and the book name.
+     * public classes with their Javadoc and signatures, no method bodies, no experiments. Learners
+     * read there what the earlier modules' classes do, which the hints and the book name.
      */
     private static void apiDocs(Path sources, List<Path> classPath, Path out) {
         ToolProvider javadoc = ToolProvider.findFirst("javadoc").orElseThrow(() -> new IllegalStateException(
@@ -194,11 +195,11 @@ public final class StudentExport {
         PrintWriter writer = new PrintWriter(messages);
         List<String> entries = new ArrayList<>(classPath.stream().skip(1).map(Path::toString).toList());
         entries.addAll(HostClassPath.libraries()); // what the sources compile against besides the kit (such as Agrona)
-        String path = String.join(java.io.File.pathSeparator, entries);
+        String path = String.join(File.pathSeparator, entries);
         List<String> experiments; // main programs, some on libraries only `./course run` provides: not API
         try (Stream<Path> folders = Files.walk(sources)) {
             experiments = folders.filter(folder -> Files.isDirectory(folder) && folder.getFileName().toString().equals("experiments"))
-                    .map(folder -> sources.relativize(folder).toString().replace(java.io.File.separatorChar, '.')).sorted().toList();
+                    .map(folder -> sources.relativize(folder).toString().replace(File.separatorChar, '.')).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,6 +4,7 @@ import mmapkit.device.special.HugePageRegion;
 import mmapkit.device.special.HugePages;
 import mmapkit.device.special.HugePagesUnavailableException;
 import mmapkit.device.special.ThpMode;
+import mmapkit.faults.bench.Summary;
 import mmapkit.faults.natives.AdviceCalls;
 import mmapkit.mapping.Pages;
 import mmapkit.mapping.RawMapping;
@@ -83,20 +84,13 @@ public final class HugePagesAskedFor {
         }
         System.out.println("(" + ROUNDS + " rounds each, to show the spread; /proc/vmstat: how much the machine's");
         System.out.println(" counters thp_fault_alloc, thp_fault_fallback and compact_stall rose during the fault-in)");
-        double huge = median(hugeMillis);
-        double again = median(againMillis);
-        double small = median(smallMillis);
+        double huge = Summary.of("ms", false, hugeMillis).median();
+        double again = Summary.of("ms", false, againMillis).median();
+        double small = Summary.of("ms", false, smallMillis).median();
         System.out.printf("fault-in, median of the rounds: %.1f ms with huge pages (%.1f ms at once again), %.1f ms"
                 + " without: huge pages %s%n", huge, again, small, huge <= small
                         ? String.format("%.1f times faster", small / huge)
                         : String.format("%.1f times SLOWER", huge / small));
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /** Faults in and reads 256 MiB with {@code advice}; the fault-in time in milliseconds. */
@@ -108,17 +102,17 @@ public final class HugePagesAskedFor {
             AdviceCalls.madvise(aligned, BIG, advice);
             MemorySegment segment = mapping.segment().asSlice(aligned - mapping.address(), BIG);
             long[] before = thpCounters();
-            long[] blockNanos = new long[(int) (BIG / huge)]; // the time to fault in each 2 MiB block
+            double[] blockMicros = new double[(int) (BIG / huge)]; // the time to fault in each 2 MiB block
             long start = System.nanoTime();
-            for (int block = 0; block < blockNanos.length; block++) {
+            for (int block = 0; block < blockMicros.length; block++) {
                 long blockStart = System.nanoTime();
                 for (long offset = block * huge; offset < (block + 1) * huge; offset += Pages.size()) {
                     segment.set(ValueLayout.JAVA_BYTE, offset, (byte) 1);
                 }
-                blockNanos[block] = System.nanoTime() - blockStart;
+                blockMicros[block] = (System.nanoTime() - blockStart) / 1e3;
             }
             long faultNanos = System.nanoTime() - start;
-            java.util.Arrays.sort(blockNanos);
+            Summary blocks = Summary.of("µs", false, blockMicros);
             long[] after = thpCounters();
             long granted = anonHugePages(aligned);
             int shift = 64 - Long.numberOfTrailingZeros(BIG / Long.BYTES); // an index of the 2^25 longs
@@ -130,10 +124,10 @@ public final class HugePagesAskedFor {
             }
             long readNanos = System.nanoTime() - start;
             if (print) {
-                System.out.printf("  %-16s %8d kB %7.1f ms %7.0f %7.0f %7.0f %8.1f ns %6d %6d %6d%s%n", name, granted / 1024,
-                        faultNanos / 1e6, blockNanos[0] / 1e3, blockNanos[blockNanos.length / 2] / 1e3,
-                        blockNanos[blockNanos.length - 1] / 1e3, (double) readNanos / READS, after[0] - before[0],
-                        after[1] - before[1], after[2] - before[2], state == 42 ? " " : "");
+                System.out.printf("  %-16s %8d kB %7.1f ms %7.0f %7.0f %7.0f %8.1f ns %6d %6d %6d%s%n", name,
+                        granted / 1024, faultNanos / 1e6, blocks.best(), blocks.median(), blocks.worst(),
+                        (double) readNanos / READS, after[0] - before[0], after[1] - before[1], after[2] - before[2],
+                        state == 42 ? " " : "");
             }
             return faultNanos / 1e6;
         }
