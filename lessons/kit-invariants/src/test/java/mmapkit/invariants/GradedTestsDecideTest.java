@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import mmapkit.course.grading.Grader;
 import mmapkit.course.grading.KitModule;
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.Target;
-import mmapkit.course.grading.TaskResult;
-import mmapkit.course.grading.TestResult;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.Target;
+import mmapkit.course.model.TaskResult;
+import mmapkit.course.model.TestResult;
 import mmapkit.course.stubs.StubGenerator;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.Nested;

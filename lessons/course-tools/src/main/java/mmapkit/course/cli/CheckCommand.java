@@ -1,9 +1,9 @@
 package mmapkit.course.cli;
 
 import mmapkit.course.grading.KitModule;
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.TaskResult;
-import mmapkit.course.grading.Target;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
+import mmapkit.course.model.Target;
 import mmapkit.course.report.GradeReport;
 import mmapkit.course.report.TextReport;
 import picocli.CommandLine.Command;

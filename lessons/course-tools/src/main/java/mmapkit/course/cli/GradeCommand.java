@@ -1,13 +1,13 @@
 package mmapkit.course.cli;
 
-import mmapkit.course.grading.BatchGrader;
+import mmapkit.course.submission.BatchGrader;
 import mmapkit.course.grading.Grader;
-import mmapkit.course.grading.HiddenTests;
-import mmapkit.course.grading.Sandbox;
+import mmapkit.course.submission.HiddenTests;
+import mmapkit.course.submission.Sandbox;
 import mmapkit.course.grading.KitModule;
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.SubmissionGrader;
-import mmapkit.course.grading.Target;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.submission.SubmissionGrader;
+import mmapkit.course.model.Target;
 import mmapkit.course.report.ClassroomReport;
 import mmapkit.course.report.GradeReport;
 import mmapkit.course.report.Gradebook;

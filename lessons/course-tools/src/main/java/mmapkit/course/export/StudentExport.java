@@ -3,7 +3,7 @@ package mmapkit.course.export;
 import mmapkit.course.grading.Grader;
 import mmapkit.course.grading.HostClassPath;
 import mmapkit.course.grading.KitModule;
-import mmapkit.course.grading.Target;
+import mmapkit.course.model.Target;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package mmapkit.course.grading;
 
+import mmapkit.course.model.TestResult;
+
 import mmapkit.course.Task;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
@@ -42,7 +44,7 @@ import java.util.stream.Stream;
  * <p>Each test gets a timeout (Jupiter's default timeout, in a separate thread), so a test
  * that never ends fails and the run goes on.
  */
-final class GradedTestRun {
+public final class GradedTestRun {
 
     /** The results of one run, by task id, plus failures outside any test (a broken class). */
     record Outcome(Map<String, TaskInfo> tasks, Map<String, List<TestResult>> resultsByTask, List<String> runFailures) {
@@ -53,7 +55,7 @@ final class GradedTestRun {
      * that a grading JVM can stream them to its parent: when the JVM dies, the parent knows
      * which test was running and which are done.
      */
-    interface Listener {
+    public interface Listener {
         Listener NONE = new Listener() {
         };
 

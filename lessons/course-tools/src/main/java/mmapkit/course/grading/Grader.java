@@ -1,6 +1,10 @@
 package mmapkit.course.grading;
 
-import mmapkit.course.grading.ModuleResult.Problem;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
+import mmapkit.course.model.Target;
+
+import mmapkit.course.model.ModuleResult.Problem;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +61,7 @@ public final class Grader {
      * As {@link #grade(KitModule, String, Path, Optional)}, leaving out the tests in {@code skip}
      * (JUnit unique ids graded by an earlier grading JVM) and telling {@code listener} of each test.
      */
-    ModuleResult grade(KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask, Set<String> skip,
+    public ModuleResult grade(KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask, Set<String> skip,
                        GradedTestRun.Listener listener) {
         Map<String, TaskInfo> declared = TaskInfo.fromSources(module.gradedTestSources());
         onlyTask.ifPresent(id -> {
@@ -165,7 +169,7 @@ public final class Grader {
     }
 
     /** A module that could not be graded at all: every declared task not run, and why. */
-    static ModuleResult notGraded(KitModule module, String target, Problem.Kind kind, String message) {
+    public static ModuleResult notGraded(KitModule module, String target, Problem.Kind kind, String message) {
         return failed(module, target, TaskInfo.fromSources(module.gradedTestSources()), kind, message);
     }
 
@@ -176,7 +180,7 @@ public final class Grader {
         return new ModuleResult(module.folder(), target, tasks, new Problem(kind, message));
     }
 
-    static String hint(KitModule module, String taskId) {
+    public static String hint(KitModule module, String taskId) {
         Path hint = module.hint(taskId);
         return Files.isRegularFile(hint) ? module.relative(hint) : null;
     }

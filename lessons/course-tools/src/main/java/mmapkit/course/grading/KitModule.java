@@ -1,5 +1,7 @@
 package mmapkit.course.grading;
 
+import mmapkit.course.model.Target;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

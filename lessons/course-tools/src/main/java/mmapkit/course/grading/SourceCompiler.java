@@ -31,10 +31,10 @@ import java.util.stream.Stream;
  * plus the folders the caller gives, so graded tests and toolkit code see the same libraries
  * at compile time as when they run.
  */
-final class SourceCompiler {
+public final class SourceCompiler {
 
     /** What a compilation produced: the class folder, or the compiler's messages. */
-    record Compiled(Path classes, String errors) {
+    public record Compiled(Path classes, String errors) {
         boolean succeeded() {
             return errors == null;
         }
@@ -171,7 +171,7 @@ final class SourceCompiler {
         }
     }
 
-    static List<Path> javaFiles(Path folder) {
+    public static List<Path> javaFiles(Path folder) {
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
@@ -195,7 +195,7 @@ final class SourceCompiler {
         }
     }
 
-    static void deleteTree(Path folder) throws IOException {
+    public static void deleteTree(Path folder) throws IOException {
         if (!Files.exists(folder)) {
             return;
         }

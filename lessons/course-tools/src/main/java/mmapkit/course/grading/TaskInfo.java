@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *
  * @param testClasses the binary names of the top-level test classes that carry the task
  */
-record TaskInfo(String id, String title, int points, List<String> testClasses) {
+public record TaskInfo(String id, String title, int points, List<String> testClasses) {
 
     private static final Pattern TASK_ANNOTATION = Pattern.compile(
             "@(?:mmapkit\\.course\\.)?Task\\s*\\(([^)]*)\\)\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*"
@@ -27,12 +27,12 @@ record TaskInfo(String id, String title, int points, List<String> testClasses) {
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
     /** Orders task ids numerically: 01.2 before 01.10. */
-    static final Comparator<String> BY_ID = Comparator
+    public static final Comparator<String> BY_ID = Comparator
             .comparingInt((String id) -> Integer.parseInt(id.substring(0, id.indexOf('.'))))
             .thenComparingInt(id -> Integer.parseInt(id.substring(id.indexOf('.') + 1)));
 
     /** The task of a test class: its own {@code @Task} or that of a class it is nested in. */
-    static Task taskOf(Class<?> testClass) {
+    public static Task taskOf(Class<?> testClass) {
         for (Class<?> type = testClass; type != null; type = type.getEnclosingClass()) {
             Task task = type.getAnnotation(Task.class);
             if (task != null) {
@@ -43,7 +43,7 @@ record TaskInfo(String id, String title, int points, List<String> testClasses) {
     }
 
     /** The tasks of loaded top-level test classes, by id. */
-    static Map<String, TaskInfo> fromClasses(List<Class<?>> classes) {
+    public static Map<String, TaskInfo> fromClasses(List<Class<?>> classes) {
         Map<String, TaskInfo> tasks = new LinkedHashMap<>();
         classes.stream().filter(type -> type.getAnnotation(Task.class) != null)
                 .sorted(Comparator.comparing(Class::getName))
@@ -56,7 +56,7 @@ record TaskInfo(String id, String title, int points, List<String> testClasses) {
      * The tasks the graded test sources declare, read from the text: what a report can still
      * list when the code does not compile.
      */
-    static Map<String, TaskInfo> fromSources(Path testSources) {
+    public static Map<String, TaskInfo> fromSources(Path testSources) {
         Map<String, TaskInfo> tasks = new LinkedHashMap<>();
         for (Path file : SourceCompiler.javaFiles(testSources)) {
             String source;

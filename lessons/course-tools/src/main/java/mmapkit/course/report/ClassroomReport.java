@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.TaskResult;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,6 +1,6 @@
 package mmapkit.course.report;
 
-import mmapkit.course.grading.ModuleResult;
+import mmapkit.course.model.ModuleResult;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package mmapkit.course.report;
 
-import mmapkit.course.grading.BatchGrader;
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.SubmissionGrader;
+import mmapkit.course.submission.BatchGrader;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.submission.SubmissionGrader;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

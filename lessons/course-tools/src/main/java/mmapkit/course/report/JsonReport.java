@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.TaskResult;
-import mmapkit.course.grading.TestResult;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
+import mmapkit.course.model.TestResult;
 
 import java.util.ArrayList;
 import java.util.List;

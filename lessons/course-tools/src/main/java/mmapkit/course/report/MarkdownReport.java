@@ -1,7 +1,7 @@
 package mmapkit.course.report;
 
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.TaskResult;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
 
 /** A Markdown page: a table of tasks per module and, for each failed task, its first failure. */
 public final class MarkdownReport {

@@ -1,8 +1,8 @@
 package mmapkit.course.report;
 
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.TaskResult;
-import mmapkit.course.grading.TestResult;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
+import mmapkit.course.model.TestResult;
 
 /** The console table: one line per task, then the reason of every failure, indented. */
 public final class TextReport {

@@ -6,13 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A one-module kit on disk for testing the grader: a reference adder, its exercise and graded tests. */
-final class DemoKit {
+public final class DemoKit {
 
-    static final String MODULE = "01-demo";
+    public static final String MODULE = "01-demo";
 
-    final Path root;
+    public final Path root;
 
-    DemoKit(Path root) {
+    public DemoKit(Path root) {
         this.root = root;
         solution("""
                 package mmapkit.demo;
@@ -95,19 +95,19 @@ final class DemoKit {
         file("lessons/" + MODULE + "/hints/01.2.adoc", "Multiplication is allowed.\n");
     }
 
-    DemoKit solution(String source) {
+    public DemoKit solution(String source) {
         return file("solutions/" + MODULE + "/src/main/java/mmapkit/demo/Adder.java", source);
     }
 
-    DemoKit exercise(String source) {
+    public DemoKit exercise(String source) {
         return file("exercises/" + MODULE + "/src/main/java/mmapkit/demo/Adder.java", source);
     }
 
-    DemoKit test(String className, String source) {
+    public DemoKit test(String className, String source) {
         return file("lessons/" + MODULE + "/src/test/java/mmapkit/demo/" + className + ".java", source);
     }
 
-    DemoKit file(String path, String content) {
+    public DemoKit file(String path, String content) {
         try {
             Path file = root.resolve(path);
             Files.createDirectories(file.getParent());
@@ -118,7 +118,7 @@ final class DemoKit {
         }
     }
 
-    KitModule module() {
+    public KitModule module() {
         return new KitModule(root, MODULE);
     }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import mmapkit.course.export.ClassroomWorkflow;
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.TaskResult;
-import mmapkit.course.grading.TestResult;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
+import mmapkit.course.model.TestResult;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 

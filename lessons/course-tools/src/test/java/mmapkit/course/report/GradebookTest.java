@@ -2,11 +2,11 @@ package mmapkit.course.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import mmapkit.course.grading.BatchGrader;
-import mmapkit.course.grading.ModuleResult;
-import mmapkit.course.grading.Sandbox;
-import mmapkit.course.grading.SubmissionGrader;
-import mmapkit.course.grading.TaskResult;
+import mmapkit.course.submission.BatchGrader;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.submission.Sandbox;
+import mmapkit.course.submission.SubmissionGrader;
+import mmapkit.course.model.TaskResult;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package mmapkit.course.grading;
+package mmapkit.course.model;
 
 /**
  * What became of one graded test.

@@ -1,4 +1,11 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
+
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TestResult;
+import mmapkit.course.model.Target;
+import mmapkit.course.grading.Grader;
+import mmapkit.course.grading.GradedTestRun;
+import mmapkit.course.grading.KitModule;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

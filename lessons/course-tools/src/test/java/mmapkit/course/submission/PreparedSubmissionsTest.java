@@ -1,4 +1,10 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
+
+import mmapkit.course.grading.RealKit;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
+import mmapkit.course.model.TestResult;
+import mmapkit.course.grading.KitModule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +12,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import mmapkit.course.grading.ModuleResult.Problem;
+import mmapkit.course.model.ModuleResult.Problem;
 import mmapkit.course.report.Gradebook;
 import mmapkit.course.report.JsonReport;
 import mmapkit.course.report.GradeReport;

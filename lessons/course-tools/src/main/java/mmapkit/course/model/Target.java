@@ -1,4 +1,4 @@
-package mmapkit.course.grading;
+package mmapkit.course.model;
 
 /** Which code the graded tests run against. */
 public enum Target {

@@ -1,4 +1,4 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

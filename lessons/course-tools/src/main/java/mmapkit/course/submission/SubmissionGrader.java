@@ -1,6 +1,14 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
 
-import mmapkit.course.grading.ModuleResult.Problem;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
+import mmapkit.course.model.TestResult;
+import mmapkit.course.grading.Grader;
+import mmapkit.course.grading.SourceCompiler;
+import mmapkit.course.grading.KitModule;
+import mmapkit.course.grading.TaskInfo;
+
+import mmapkit.course.model.ModuleResult.Problem;
 import mmapkit.course.report.JsonReport;
 
 import java.io.IOException;

@@ -1,4 +1,9 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
+
+import mmapkit.course.grading.RealKit;
+import mmapkit.course.grading.DemoKit;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,8 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
+
+import mmapkit.course.grading.SourceCompiler;
+import mmapkit.course.grading.KitModule;
+import mmapkit.course.grading.TaskInfo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

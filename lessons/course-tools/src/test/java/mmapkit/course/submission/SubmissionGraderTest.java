@@ -1,9 +1,16 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
+
+import mmapkit.course.grading.DemoKit;
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.model.TaskResult;
+import mmapkit.course.model.TestResult;
+import mmapkit.course.model.Target;
+import mmapkit.course.grading.Grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import mmapkit.course.grading.ModuleResult.Problem;
+import mmapkit.course.model.ModuleResult.Problem;
 import mmapkit.course.report.GradeReport;
 import mmapkit.course.report.JsonReport;
 import org.junit.jupiter.api.BeforeEach;

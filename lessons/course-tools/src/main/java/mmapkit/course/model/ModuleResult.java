@@ -1,4 +1,4 @@
-package mmapkit.course.grading;
+package mmapkit.course.model;
 
 import java.util.List;
 

@@ -1,4 +1,8 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
+
+import mmapkit.course.grading.RealKit;
+import mmapkit.course.model.TestResult;
+import mmapkit.course.grading.KitModule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

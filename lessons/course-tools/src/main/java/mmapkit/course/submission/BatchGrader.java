@@ -1,4 +1,7 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
+
+import mmapkit.course.model.ModuleResult;
+import mmapkit.course.grading.KitModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

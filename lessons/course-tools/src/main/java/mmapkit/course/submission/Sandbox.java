@@ -1,4 +1,6 @@
-package mmapkit.course.grading;
+package mmapkit.course.submission;
+
+import mmapkit.course.grading.SourceCompiler;
 
 import java.io.IOException;
 import java.nio.file.Files;
