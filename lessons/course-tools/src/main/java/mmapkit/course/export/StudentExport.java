@@ -1,5 +1,6 @@
 package mmapkit.course.export;
 
+import mmapkit.course.files.FileTrees;
 import mmapkit.course.grading.Grader;
 import mmapkit.course.grading.HostClassPath;
 import mmapkit.course.grading.KitModule;
@@ -312,29 +313,6 @@ public final class StudentExport {
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.sorted().toList()) {
-                Path relative = from.relativize(path);
-                boolean skipped = false;
-                for (Path part : relative) {
-                    if (SKIPPED_FOLDERS.contains(part.toString())) {
-                        skipped = true;
-                        break;
-                    }
-                }
-                if (skipped) {
-                    continue;
-                }
-                Path copy = to.resolve(relative.toString());
-                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(copy);
-                } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                    copyFile(path, copy);
-                }
-            }
-        }
+        FileTrees.copy(from, to, relative -> !SKIPPED_FOLDERS.contains(relative.getFileName().toString()));
     }
 }

@@ -1,5 +1,6 @@
 package mmapkit.course.grading;
 
+import mmapkit.course.harness.Failures;
 import mmapkit.course.model.TestResult;
 
 import mmapkit.course.Task;
@@ -334,6 +335,11 @@ public final class GradedTestRun {
         }
     }
 
+    /** A class loader that loads the kit's classes from {@code path} only (see {@link GradedCodeLoader}). */
+    static URLClassLoader gradedCodeLoader(List<Path> path) {
+        return new GradedCodeLoader(path.stream().map(GradedTestRun::url).toArray(URL[]::new), GradedTestRun.class.getClassLoader());
+    }
+
     static Class<?> topLevel(Class<?> type) {
         Class<?> outer = type;
         while (outer.getEnclosingClass() != null) {
@@ -342,7 +348,7 @@ public final class GradedTestRun {
         return outer;
     }
 
-    private static List<Class<?>> topLevelClasses(Path testClasses, ClassLoader loader) throws IOException {
+    static List<Class<?>> topLevelClasses(Path testClasses, ClassLoader loader) throws IOException {
         try (Stream<Path> walk = Files.walk(testClasses)) {
             List<Class<?>> classes = new ArrayList<>();
             for (Path file : walk.filter(path -> path.toString().endsWith(".class")).sorted().toList()) {

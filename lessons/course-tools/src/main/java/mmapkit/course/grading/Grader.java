@@ -75,26 +75,15 @@ public final class Grader {
                     + " declares no @Task test class: there is nothing to grade");
         }
 
-        Compiled compiled = compileToolkit(module, targetName, toolkitSources);
+        CompiledModule compiled = compileWithTests(module, targetName, toolkitSources, null);
         if (compiled.problem() != null) {
             return failed(module, targetName, declared, compiled.problem().kind(), compiled.problem().message());
         }
         List<Path> underTest = compiled.classPath();
-        Path toolkitClasses = underTest.getFirst();
+        SourceCompiler.Compiled tests = new SourceCompiler.Compiled(compiled.testClasses(), null);
 
-        SourceCompiler.Compiled tests = compiler.compile("lessons-" + module.folder() + "-for-" + toolkitClasses.getFileName(),
-                module.gradedTestSources(), underTest);
-        if (!tests.succeeded()) {
-            return failed(module, targetName, declared, Problem.Kind.TESTS_DO_NOT_COMPILE, "the graded tests of module " + module
-                    + " do not compile against " + module.relative(toolkitSources)
-                    + ": did a public class or method signature change? Keep the signatures the exercise gives.\n" + tests.errors());
-        }
-
-        GradedTestRun.Outcome outcome = run.run(tests.classes(), underTest, onlyTask, skip, listener, frame -> {
-            String packagePath = frame.getClassName().contains(".")
-                    ? frame.getClassName().substring(0, frame.getClassName().lastIndexOf('.')).replace('.', '/') + "/" : "";
-            return module.relative(module.gradedTestSources().resolve(packagePath + frame.getFileName())) + ":" + frame.getLineNumber();
-        });
+        GradedTestRun.Outcome outcome = run.run(tests.classes(), underTest, onlyTask, skip, listener,
+                frame -> location(module, frame.getClassName(), frame.getFileName(), frame.getLineNumber()));
         List<TaskResult> tasks = new ArrayList<>();
         for (TaskInfo task : outcome.tasks().values()) {
             tasks.add(TaskResult.of(task.id(), task.title(), task.points(), hint(module, task.id()),
@@ -108,6 +97,54 @@ public final class Grader {
                     + onlyTask.map(id -> " for task " + id).orElse("") + ": nothing was graded");
         }
         return new ModuleResult(module.folder(), targetName, tasks, problem);
+    }
+
+    /**
+     * A module compiled for grading: the code under test (its own classes first, then earlier
+     * modules'), the graded tests compiled against it, and hidden tests when there are any; or
+     * why it could not be compiled.
+     */
+    public record CompiledModule(List<Path> classPath, Path testClasses, Path hiddenTestClasses, Problem problem) {
+    }
+
+    /**
+     * Compiles the code under test and the module's graded tests against it (and the hidden tests
+     * in {@code hiddenTestSources}, when not null, against both).
+     */
+    public CompiledModule compileWithTests(KitModule module, String targetName, Path toolkitSources, Path hiddenTestSources) {
+        Compiled compiled = compileToolkit(module, targetName, toolkitSources);
+        if (compiled.problem() != null) {
+            return new CompiledModule(null, null, null, compiled.problem());
+        }
+        List<Path> underTest = compiled.classPath();
+        Path toolkitClasses = underTest.getFirst();
+        SourceCompiler.Compiled tests = compiler.compile("lessons-" + module.folder() + "-for-" + toolkitClasses.getFileName(),
+                module.gradedTestSources(), underTest);
+        if (!tests.succeeded()) {
+            return new CompiledModule(null, null, null, new Problem(Problem.Kind.TESTS_DO_NOT_COMPILE, "the graded tests of module "
+                    + module + " do not compile against " + module.relative(toolkitSources)
+                    + ": did a public class or method signature change? Keep the signatures the exercise gives.\n" + tests.errors()));
+        }
+        Path hidden = null;
+        if (hiddenTestSources != null) {
+            List<Path> withTests = new ArrayList<>(underTest);
+            withTests.add(tests.classes());
+            SourceCompiler.Compiled hiddenTests = compiler.compile("hidden-" + module.folder() + "-for-" + toolkitClasses.getFileName(),
+                    hiddenTestSources, withTests);
+            if (!hiddenTests.succeeded()) {
+                return new CompiledModule(null, null, null, new Problem(Problem.Kind.TESTS_DO_NOT_COMPILE, "the hidden tests of module "
+                        + module + " do not compile against the submitted code: did a public class or method signature change?"
+                        + " Keep the signatures the exercise gives.\n" + hiddenTests.errors()));
+            }
+            hidden = hiddenTests.classes();
+        }
+        return new CompiledModule(underTest, tests.classes(), hidden, null);
+    }
+
+    /** Where a frame of a graded test lies, as a path in the kit: {@code lessons/01-mapping/src/test/java/.../XTest.java:42}. */
+    public static String location(KitModule module, String className, String fileName, int line) {
+        String packagePath = className.contains(".") ? className.substring(0, className.lastIndexOf('.')).replace('.', '/') + "/" : "";
+        return module.relative(module.gradedTestSources().resolve(packagePath + fileName)) + ":" + line;
     }
 
     /** The class path of a compiled toolkit (its own classes first, then earlier modules'), or why it does not compile. */

@@ -6,6 +6,8 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import mmapkit.course.files.FileTrees;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -171,38 +173,16 @@ public final class SourceCompiler {
         }
     }
 
+    /** The regular {@code .java} files under {@code folder}, sorted ({@link FileTrees#javaFiles}). */
     public static List<Path> javaFiles(Path folder) {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            return walk.filter(file -> file.toString().endsWith(".java") && Files.isRegularFile(file)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + folder, e);
-        }
+        return FileTrees.javaFiles(folder);
     }
 
     private static void copyResources(Path resources, Path output) throws IOException {
-        if (!Files.isDirectory(resources)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(resources)) {
-            for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                Path target = output.resolve(resources.relativize(file).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        FileTrees.copy(resources, output);
     }
 
     public static void deleteTree(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        FileTrees.delete(folder);
     }
 }

@@ -28,7 +28,12 @@ public record ModuleResult(String module, String target, List<TaskResult> tasks,
             /** Grading the module took longer than the module timeout; its grading JVM was stopped. */
             TIMED_OUT,
             /** The JVM that graded the module ended before it reported (System.exit, a crash, memory exhaustion). */
-            GRADING_JVM_FAILED
+            GRADING_JVM_FAILED,
+            /**
+             * The submitted code uses what no exercise needs and what could reach the grader (reflection, JUnit,
+             * processes, raw descriptors ...): the integrity scan found it; the message names each place.
+             */
+            FLAGGED
         }
     }
 

@@ -1,52 +1,147 @@
 package mmapkit.course.submission;
 
-import mmapkit.course.grading.SourceCompiler;
+import mmapkit.course.files.FileTrees;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How a grading JVM is kept from writing to the instructor's kit. Where this machine lets an
- * unprivileged user make a user and mount namespace ({@code unshare -r -m}), the grading JVM runs
- * in one in which the kit's folder is mounted read-only: a write to it fails with
- * {@code EROFS}. Where it does not (some distributions turn user namespaces off, and containers
- * often do), there is no sandbox, and the kit's fingerprint before and after each submission is
- * the only guard ({@link KitFingerprint}). Either way the fingerprint is checked.
+ * How each process that touches a submission (the compiler and every grading JVM) is kept apart
+ * from everything else on the machine.
  *
- * <p>The environment variable {@code MMAP_COURSE_SANDBOX=off} turns the sandbox off.
+ * <p>With <a href="https://github.com/containers/bubblewrap">bubblewrap</a> ({@code bwrap}, a
+ * Debian, Ubuntu and Fedora package) the process runs:
+ * <ul>
+ *   <li>in its own PID namespace: when the grading JVM ends, every process it started ends with it,
+ *       double-forked or not;</li>
+ *   <li>with no network, its own IPC, UTS and cgroup namespaces, as the unprivileged user 65534
+ *       with no capabilities, unable to make user namespaces of its own (so unable to unmount
+ *       anything);</li>
+ *   <li>seeing only the system's programs and libraries, the JDK and the folders the grader binds
+ *       in, read-only unless the grader says otherwise; a private {@code /tmp} and {@code /dev/shm}.
+ *       It never sees the kit's own folder, other learners' folders, the output folder or the
+ *       hidden tests' sources.</li>
+ * </ul>
+ * Without bubblewrap (not installed, or user namespaces are not allowed here, or
+ * {@code MMAP_COURSE_SANDBOX=off}) the processes run as the instructor's user, and every report
+ * says so ({@link #isolated()} is false: the result is UNSANDBOXED).
  */
-public enum Sandbox {
+public final class Sandbox {
 
-    /** The kit is mounted read-only in the grading JVM's own mount namespace. */
-    READ_ONLY_KIT("the kit is read-only for the grading JVMs (a mount namespace of their own)"),
-    /** No sandbox: the kit's fingerprint is compared before and after. */
-    NONE("none: this machine does not allow unprivileged mount namespaces (unshare -r -m), or MMAP_COURSE_SANDBOX=off;"
-            + " the kit's files are compared before and after each submission");
+    /** What isolates the processes. */
+    public enum Kind {
+        /** bubblewrap: namespaces, read-only binds, no network, no capabilities. */
+        BUBBLEWRAP,
+        /** nothing: the processes run as the instructor's user. */
+        NONE
+    }
 
-    private static final String SCRIPT = "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" \"$0\" && exec \"$@\"";
     private static volatile Sandbox detected;
 
-    private final String description;
+    private final Kind kind;
+    private final String reason;
+    private final Limits limits;
 
-    Sandbox(String description) {
-        this.description = description;
+    private Sandbox(Kind kind, String reason, Limits limits) {
+        this.kind = kind;
+        this.reason = reason;
+        this.limits = limits;
     }
 
+    /** A sandbox that isolates nothing, with the reason why (for tests, and for {@code MMAP_COURSE_SANDBOX=off}). */
+    public static Sandbox none(String reason) {
+        return new Sandbox(Kind.NONE, reason, Limits.detect());
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** False when submissions run unsandboxed: their results say UNSANDBOXED. */
+    public boolean isolated() {
+        return kind == Kind.BUBBLEWRAP;
+    }
+
+    /** In plain words, for reports. */
     public String description() {
-        return description;
+        String isolation = switch (kind) {
+            case BUBBLEWRAP -> "bubblewrap: each grading process in its own PID, network, IPC and user namespace as an"
+                    + " unprivileged user with no capabilities, seeing only the JDK, the system's libraries and its own"
+                    + " read-only inputs";
+            case NONE -> "UNSANDBOXED: " + reason + "; the graded code ran as the instructor's user and could read or change"
+                    + " anything that user can";
+        };
+        return isolation + "; limits: " + limits.description();
     }
 
-    /** What goes before the grading JVM's command line to run it in this sandbox. */
-    List<String> prefix(Path kitRoot) {
-        return this == NONE ? List.of()
-                : List.of("unshare", "--user", "--map-root-user", "--mount", "sh", "-c", SCRIPT, kitRoot.toString());
+    /**
+     * The command line that runs {@code command} in this sandbox.
+     *
+     * @param readOnly  folders and files the process may read (bound at the same path)
+     * @param writable  folders it may write (bound at the same path)
+     * @param workDir   its working folder (one of {@code writable})
+     */
+    List<String> wrap(List<String> command, List<Path> readOnly, List<Path> writable, Path workDir, Limits.Group group) {
+        List<String> line = new ArrayList<>(group.prefix());
+        if (kind == Kind.NONE) {
+            line.addAll(limits.rlimitPrefix());
+            line.addAll(command);
+            return line;
+        }
+        line.addAll(List.of("bwrap", "--die-with-parent", "--new-session", "--unshare-all", "--disable-userns",
+                "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL", "--hostname", "grading", "--clearenv",
+                "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
+                "--setenv", "HOME", workDir.resolve("home").toString()));
+        for (String folder : List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
+            Path path = Path.of(folder);
+            if (Files.isSymbolicLink(path)) {
+                try {
+                    line.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), folder));
+                } catch (IOException e) {
+                    // leave it out: a broken link
+                }
+            } else if (Files.isDirectory(path)) {
+                line.addAll(List.of("--ro-bind", folder, folder));
+            }
+        }
+        line.addAll(List.of("--ro-bind", "/etc", "/etc", "--ro-bind", "/sys", "/sys", "--proc", "/proc", "--dev", "/dev",
+                "--tmpfs", "/dev/shm", "--tmpfs", "/tmp", "--tmpfs", "/run"));
+        Set<Path> bound = new LinkedHashSet<>();
+        bound.add(javaHome());
+        bound.addAll(readOnly);
+        for (Path path : bound) {
+            line.addAll(List.of("--ro-bind", path.toString(), path.toString()));
+        }
+        for (Path path : writable) {
+            line.addAll(List.of("--bind", path.toString(), path.toString()));
+        }
+        line.addAll(List.of("--chdir", workDir.toString()));
+        line.addAll(limits.rlimitPrefix());
+        line.addAll(command);
+        return line;
     }
 
-    /** The best sandbox this machine offers; tried once, by making a folder read-only and writing to it. */
+    /** The JDK this grader runs on (the grading JVMs use the same), as a real path. */
+    static Path javaHome() {
+        try {
+            return Path.of(System.getProperty("java.home")).toRealPath();
+        } catch (IOException e) {
+            return Path.of(System.getProperty("java.home")).toAbsolutePath().normalize();
+        }
+    }
+
+    /** The best sandbox this machine offers; tried once, by running {@code true} in it. */
     public static Sandbox detect() {
         Sandbox known = detected;
         if (known == null) {
@@ -57,36 +152,37 @@ public enum Sandbox {
     }
 
     private static Sandbox probe() {
+        Limits limits = Limits.detect();
         if ("off".equals(System.getenv().getOrDefault("MMAP_COURSE_SANDBOX", "").toLowerCase(Locale.ROOT))) {
-            return NONE;
+            return new Sandbox(Kind.NONE, "MMAP_COURSE_SANDBOX=off", limits);
         }
+        Sandbox candidate = new Sandbox(Kind.BUBBLEWRAP, null, limits);
         Path folder = null;
         try {
             folder = Files.createTempDirectory("mmap-course-sandbox-");
             Path probe = folder.resolve("probe");
-            List<String> command = new java.util.ArrayList<>(READ_ONLY_KIT.prefix(folder));
-            command.addAll(List.of("sh", "-c", "echo x > \"$0\"", probe.toString()));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            List<String> command = candidate.wrap(List.of("sh", "-c", "echo x > \"$0\" 2>/dev/null; test ! -e \"$0\"",
+                    probe.toString()), List.of(folder), List.of(), folder, Limits.Group.NONE);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return NONE;
+                return new Sandbox(Kind.NONE, "bubblewrap did not start within 20 s", limits);
             }
-            // the write must fail inside (read-only) and the namespace itself must have worked
-            List<String> check = new java.util.ArrayList<>(READ_ONLY_KIT.prefix(folder));
-            check.add("true");
-            Process works = new ProcessBuilder(check).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            boolean ended = works.waitFor(10, TimeUnit.SECONDS);
-            return process.exitValue() != 0 && !Files.exists(probe) && ended && works.exitValue() == 0 ? READ_ONLY_KIT : NONE;
+            if (process.exitValue() != 0 || Files.exists(probe)) {
+                return new Sandbox(Kind.NONE, "bubblewrap (bwrap) is installed but cannot make namespaces here (exit status "
+                        + process.exitValue() + "; are unprivileged user namespaces turned off?)", limits);
+            }
+            return candidate;
         } catch (IOException e) {
-            return NONE;
+            return new Sandbox(Kind.NONE, "bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt install bubblewrap;"
+                    + " Fedora: dnf install bubblewrap)", limits);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return NONE;
+            return new Sandbox(Kind.NONE, "interrupted while trying bubblewrap", limits);
         } finally {
             if (folder != null) {
                 try {
-                    SourceCompiler.deleteTree(folder);
+                    FileTrees.delete(folder);
                 } catch (IOException ignored) {
                     // a temporary folder
                 }

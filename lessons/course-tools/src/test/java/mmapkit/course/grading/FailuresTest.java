@@ -1,5 +1,6 @@
 package mmapkit.course.grading;
 
+import mmapkit.course.harness.Failures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

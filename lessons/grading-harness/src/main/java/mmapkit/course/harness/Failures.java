@@ -1,11 +1,11 @@
-package mmapkit.course.grading;
+package mmapkit.course.harness;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /** Turns what a failed test threw into a few lines a learner can act on. */
-final class Failures {
+public final class Failures {
 
     private static final int MAX_LINES = 25;
 
@@ -16,7 +16,7 @@ final class Failures {
      * An assertion's own message (the test's teaching text); for any other exception its type,
      * message and the first frames in kit code, so the learner sees where their code threw.
      */
-    static String describe(Throwable thrown) {
+    public static String describe(Throwable thrown) {
         String text;
         if (thrown instanceof org.opentest4j.TestAbortedException && thrown.getMessage() != null) {
             return thrown.getMessage().strip(); // a skip: its reason is all there is to say
@@ -54,7 +54,7 @@ final class Failures {
      * AssertJ quotes the stack of an unexpected exception in its message; keep the kit's frames
      * (the learner's code and the test) and drop JUnit's, AssertJ's and the JDK's.
      */
-    static String withoutFrameworkFrames(String text) {
+    public static String withoutFrameworkFrames(String text) {
         StringBuilder out = new StringBuilder();
         boolean dropped = false;
         for (String line : text.split("\n")) {
