@@ -68,6 +68,10 @@ final class GradeCommand implements Callable<Integer> {
             description = "with --submission or --batch, time one grading JVM may take for a module (default: ${DEFAULT-VALUE})")
     long moduleTimeoutSeconds;
 
+    @Option(names = "--allow-flagged", description = "Grade modules that the integrity scan flags (use after you reviewed the"
+            + " code the report names); by default a flagged module earns 0.")
+    boolean allowFlagged;
+
     @Option(names = "--max-heap", paramLabel = "SIZE", defaultValue = SubmissionGrader.DEFAULT_MAX_HEAP,
             description = "with --submission or --batch, the heap of each grading JVM (default: ${DEFAULT-VALUE})")
     String maxHeap;
@@ -108,10 +112,15 @@ final class GradeCommand implements Callable<Integer> {
         }
         GradeReport report;
         List<String> kitChanges = List.of();
+        Sandbox sandbox = null;
         if (submission != null) {
-            SubmissionGrader.Result result = submissionGrader().gradeChecked(submission, modules);
+            SubmissionGrader.Result result;
+            try (SubmissionGrader grader = submissionGrader()) {
+                result = grader.gradeChecked(submission, modules);
+            }
             report = new GradeReport(SubmissionGrader.TARGET, result.modules());
             kitChanges = result.kitChanges();
+            sandbox = result.sandbox();
         } else {
             Grader grader = cli.grader(Duration.ofSeconds(testTimeoutSeconds));
             List<ModuleResult> results = new ArrayList<>();
@@ -120,10 +129,16 @@ final class GradeCommand implements Callable<Integer> {
             }
             report = new GradeReport(target.folder(), results);
         }
+        Sandbox isolation = sandbox;
+        String sandboxLine = sandbox == null ? "" : (sandbox.isolated() ? "Sandbox: " : "") + sandbox.description() + "\n";
         String text = switch (format) {
-            case text -> TextReport.render(report, true);
-            case md -> MarkdownReport.render(report);
-            case json -> JsonReport.render(report);
+            case text -> TextReport.render(report, true) + sandboxLine;
+            case md -> MarkdownReport.render(report) + (sandbox == null ? "" : "\n" + (sandbox.isolated() ? "" : "**") + sandboxLine.strip()
+                    + (sandbox.isolated() ? "" : "**") + "\n");
+            case json -> isolation == null ? JsonReport.render(report) : JsonReport.render(report, root -> {
+                root.put("sandboxed", isolation.isolated());
+                root.put("sandbox", isolation.description());
+            });
             case classroom -> ClassroomReport.render(report);
         };
         if (output == null) {
@@ -149,7 +164,7 @@ final class GradeCommand implements Callable<Integer> {
 
     private SubmissionGrader submissionGrader() {
         return new SubmissionGrader(cli.root(), Duration.ofSeconds(moduleTimeoutSeconds), Duration.ofSeconds(testTimeoutSeconds),
-                maxHeap, hidden == null ? null : new HiddenTests(hidden), Sandbox.detect());
+                maxHeap, hidden == null ? null : new HiddenTests(hidden), Sandbox.detect(), allowFlagged);
     }
 
     private int gradeBatch(List<KitModule> modules) throws IOException {
@@ -159,9 +174,14 @@ final class GradeCommand implements Callable<Integer> {
         if (format != Format.text) {
             throw new IllegalArgumentException("--batch writes CSV, Markdown and JSON; --format is for one submission");
         }
+        try (SubmissionGrader grader = submissionGrader()) {
+            return gradeBatch(modules, grader);
+        }
+    }
+
+    private int gradeBatch(List<KitModule> modules, SubmissionGrader grader) throws IOException {
         PrintWriter out = cli.spec.commandLine().getOut();
         int parallel = jobs == null ? BatchGrader.defaultJobs() : jobs;
-        SubmissionGrader grader = submissionGrader();
         BatchGrader batchGrader = new BatchGrader(cli.root(), grader, parallel);
         int count = BatchGrader.submissions(batch).size();
         out.println("grading " + count + " submissions in " + batch + ", " + parallel + " at a time; sandbox: "

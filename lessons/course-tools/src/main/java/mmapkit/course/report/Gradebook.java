@@ -41,6 +41,10 @@ public final class Gradebook {
                 root.put("learner", entry.learner());
                 root.put("trusted", entry.trusted());
                 root.put("error", entry.error());
+                if (entry.result() != null) {
+                    root.put("sandboxed", entry.result().sandbox().isolated());
+                    root.put("sandbox", entry.result().sandbox().description());
+                }
                 var changes = root.putArray("kitChanges");
                 if (entry.result() != null) {
                     entry.result().kitChanges().forEach(changes::add);
@@ -56,6 +60,9 @@ public final class Gradebook {
         StringBuilder text = new StringBuilder();
         if (entry.error() != null) {
             text.append("**Not graded:** ").append(entry.error().replace("\n", " ")).append("\n\n");
+        }
+        if (entry.result() != null && !entry.result().sandbox().isolated()) {
+            text.append("**UNSANDBOXED:** ").append(entry.result().sandbox().description()).append("\n\n");
         }
         if (!entry.trusted()) {
             text.append("**Untrusted result:** ")
@@ -101,7 +108,10 @@ public final class Gradebook {
         return out.toString();
     }
 
-    /** {@code ok}, or what kept points from being counted: untrusted, not graded, a module's problem. */
+    /**
+     * {@code ok}, or what kept points from being counted: untrusted, not graded, a module's problem; and
+     * {@code UNSANDBOXED} when the graded code ran without the sandbox.
+     */
     static String status(BatchGrader.Entry entry) {
         if (entry.error() != null) {
             return "not graded: " + entry.error().lines().findFirst().orElse("");
@@ -112,7 +122,8 @@ public final class Gradebook {
         List<String> problems = entry.modules().stream().filter(module -> module.problem() != null)
                 .map(module -> module.module() + " " + module.problem().kind().name().toLowerCase(Locale.ROOT).replace('_', ' '))
                 .toList();
-        return problems.isEmpty() ? "ok" : String.join("; ", problems);
+        String status = problems.isEmpty() ? "ok" : String.join("; ", problems);
+        return entry.result() != null && !entry.result().sandbox().isolated() ? status + "; UNSANDBOXED" : status;
     }
 
     private static void row(StringBuilder out, List<String> cells) {

@@ -154,6 +154,10 @@ public final class BatchGrader {
                         entry = new Entry(learner, submission.getValue(), result, null, (System.nanoTime() - start) / 1_000_000);
                     } catch (IllegalArgumentException | UncheckedIOException e) {
                         entry = new Entry(learner, submission.getValue(), null, e.getMessage(), (System.nanoTime() - start) / 1_000_000);
+                    } catch (RuntimeException | Error e) {
+                        // whatever one submission does to the grader, the batch goes on with the others
+                        entry = new Entry(learner, submission.getValue(), null, "the grader failed on this submission: " + e,
+                                (System.nanoTime() - start) / 1_000_000);
                     }
                     return report(progress, entry);
                 }));

@@ -258,14 +258,16 @@ final class ModuleGrading {
                 break;
             }
             if (remainingMillis() <= 0) {
-                failRemaining(testPlan, recorded, "not graded: the module's time (" + seconds(settings.moduleTimeout())
-                        + ") ran out before this test ran");
+                String timeout = "the module timeout (" + seconds(settings.moduleTimeout()) + ") passed";
                 if (state.inFlight != null) {
-                    fail(recorded, state.inFlight, "timed out: this test was still running when the module's time ("
-                            + seconds(settings.moduleTimeout()) + ") ran out; its grading JVM was stopped");
+                    fail(recorded, state.inFlight, "timed out: this test was still running when " + timeout
+                            + " (an endless loop, or a wait that is never woken?); its grading JVM was stopped");
+                    failRemaining(testPlan, recorded, "not graded: " + timeout + " before this test ran");
+                } else {
+                    failRemaining(testPlan, recorded, "not graded: " + timeout + " before this test ran");
+                    problem = new Problem(Problem.Kind.TIMED_OUT, "timed out: grading module " + module() + " took longer than "
+                            + seconds(settings.moduleTimeout()) + " (an endless loop, or a wait that is never woken?); its JVM was stopped");
                 }
-                problem = new Problem(Problem.Kind.TIMED_OUT, "timed out: grading module " + module() + " took longer than "
-                        + seconds(settings.moduleTimeout()) + " (an endless loop, or a wait that is never woken?); its JVM was stopped");
                 break;
             }
             if (state.restart) {

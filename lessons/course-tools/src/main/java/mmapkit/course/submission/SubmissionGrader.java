@@ -147,6 +147,9 @@ public final class SubmissionGrader implements AutoCloseable {
      * @throws IllegalArgumentException when the submission cannot be taken (see {@link SubmissionSources})
      */
     public Result gradeChecked(Path submission, List<KitModule> modules) {
+        if (!Files.exists(submission)) {
+            throw new IllegalArgumentException("the submission " + submission + " does not exist");
+        }
         List<ModulePlan> planned = modules.stream().map(this::plan).toList(); // before any submission's code can run
         KitFingerprint before = fingerprint();
         Path scratch = createTemp();

@@ -58,9 +58,8 @@ final class SubmissionSources {
         Path real = submission.toRealPath();
         Files.createDirectories(into);
         if (Files.isDirectory(real)) {
-            if (Files.isDirectory(real.resolve(".git"), LinkOption.NOFOLLOW_LINKS) && sandbox.isolated()) {
-                Path archive = into.getParent().resolve("submission-head.zip");
-                gitArchive(real, archive, sandbox);
+            Path archive = into.getParent().resolve("submission-head.zip");
+            if (Files.isDirectory(real.resolve(".git"), LinkOption.NOFOLLOW_LINKS) && sandbox.isolated() && gitArchive(real, archive, sandbox)) {
                 fromZip(archive, into, submission + " (its last commit)");
                 Files.deleteIfExists(archive);
             } else {
@@ -219,8 +218,12 @@ final class SubmissionSources {
         return new IllegalArgumentException("the submission " + submission + " is refused: " + why);
     }
 
-    /** {@code git archive HEAD} of a working copy, run in the sandbox (the copy's own configuration could name commands). */
-    private static void gitArchive(Path repository, Path archive, Sandbox sandbox) throws IOException {
+    /**
+     * {@code git archive HEAD} of a working copy, run in the sandbox (the copy's own configuration could name commands).
+     *
+     * @return false when it is no repository with a commit (then its files are taken as they are)
+     */
+    private static boolean gitArchive(Path repository, Path archive, Sandbox sandbox) throws IOException {
         Path work = Files.createDirectories(archive.getParent().resolve("git-work"));
         List<String> command = List.of("git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
                 "-C", repository.toString(), "archive", "--format=zip", "-o", archive.toString(), "HEAD");
@@ -236,10 +239,6 @@ final class SubmissionSources {
             process.destroyForcibly();
             throw new IOException("interrupted", e);
         }
-        if (process.exitValue() != 0 || !Files.exists(archive)) {
-            String log = Files.readString(archive.getParent().resolve("git.log"));
-            throw refused(repository, "git archive HEAD failed (has the repository any commit?): "
-                    + (log.length() > 500 ? log.substring(0, 500) : log).strip());
-        }
+        return process.exitValue() == 0 && Files.exists(archive);
     }
 }

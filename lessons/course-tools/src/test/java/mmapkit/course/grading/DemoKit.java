@@ -26,7 +26,11 @@ public final class DemoKit {
                     }
 
                     public static long twice(long a) {
+                        // SOLUTION-BEGIN 01.2
                         return 2 * a;
+                        // SOLUTION-STUB
+                        // throw new UnsupportedOperationException("TODO 01.2: double it");
+                        // SOLUTION-END
                     }
                 }
                 """);

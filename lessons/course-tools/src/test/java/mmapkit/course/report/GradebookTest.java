@@ -32,16 +32,16 @@ class GradebookTest {
         ModuleResult module = new ModuleResult("01-demo", "submission",
                 List.of(new TaskResult("01.1", "Add", 10, 10, TaskResult.Status.PASSED, null, List.of())), null);
         BatchGrader.Entry done = new BatchGrader.Entry("doe, jane", Path.of("x"),
-                new SubmissionGrader.Result(List.of(module), List.of(), Sandbox.NONE), null, 1234);
+                new SubmissionGrader.Result(List.of(module), List.of(), Sandbox.none("turned off for this test")), null, 1234);
         BatchGrader.Entry untrusted = new BatchGrader.Entry("mallory", Path.of("y"),
-                new SubmissionGrader.Result(List.of(module), List.of("changed: pom.xml"), Sandbox.NONE), null, 99);
+                new SubmissionGrader.Result(List.of(module), List.of("changed: pom.xml"), Sandbox.none("turned off for this test")), null, 99);
         BatchGrader.Entry broken = new BatchGrader.Entry("zed", Path.of("z.zip"), null, "cannot unpack the zip z.zip: bad", 5);
         String csv = Gradebook.csv(new BatchGrader.Outcome(List.of(done, untrusted, broken), List.of(), 1, 10), List.of("01-demo"),
                 Map.of("01-demo", 10));
         assertThat(csv).isEqualTo("""
                 learner,01-demo,total,status\r
                 (possible points),10,10,\r
-                "doe, jane",10,10,ok\r
+                "doe, jane",10,10,ok; UNSANDBOXED\r
                 mallory,0,0,untrusted: the kit's files changed while it was graded (points not counted)\r
                 zed,0,0,not graded: cannot unpack the zip z.zip: bad\r
                 """);

@@ -55,7 +55,7 @@ class HiddenTestsTest {
         RealKit.write(hidden.resolve("01-demo/hints/01.H1.adoc"), "Longs are 64 bits.\n");
         RealKit.copy(kit.root.resolve("solutions/01-demo/src/main/java"), temp.resolve("learner/exercises/01-demo/src/main/java"));
         SubmissionGrader grader = new SubmissionGrader(kit.root, Duration.ofSeconds(40), Duration.ofSeconds(5), "256m",
-                new HiddenTests(hidden), Sandbox.NONE);
+                new HiddenTests(hidden), Sandbox.none("turned off for this test"));
         ModuleResult result = grader.grade(temp.resolve("learner"), List.of(kit.module())).getFirst();
         assertThat(result.earned()).isEqualTo(32);
         assertThat(result.tasks()).extracting(TaskResult::id).containsExactly("01.1", "01.2", "01.H1");

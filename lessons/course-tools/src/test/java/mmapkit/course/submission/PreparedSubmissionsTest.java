@@ -236,8 +236,14 @@ class PreparedSubmissionsTest {
 
     @Test
     @Order(6)
-    void systemExitFailsTheTestsItHappensInAndGradingGoesOn() {
-        ModuleResult exit = result("exit");
+    void systemExitIsFlaggedAndAcceptedAfterReviewFailsTheTestsItHappensIn() {
+        ModuleResult flagged = result("exit");
+        assertThat(flagged.problem().kind()).isEqualTo(Problem.Kind.FLAGGED);
+        assertThat(flagged.problem().message()).contains("mmapkit.mapping.MappedFile.grow (line ").contains("ends the JVM (System.exit)");
+        assertThat(flagged.earned()).isZero();
+
+        SubmissionGrader reviewed = new SubmissionGrader(kit, MODULE_TIMEOUT, TEST_TIMEOUT, HEAP, new HiddenTests(hidden), Sandbox.detect(), true);
+        ModuleResult exit = reviewed.grade(batch.resolve("exit"), List.of(module)).getFirst();
         assertThat(exit.problem()).isNull();
         assertThat(exit.earned()).as("all but 01.5 and 01.7, whose tests call grow()").isEqualTo(85);
         assertThat(statuses(exit)).containsEntry("01.7", TaskResult.Status.FAILED).containsEntry("01.5", TaskResult.Status.FAILED)
@@ -295,11 +301,14 @@ class PreparedSubmissionsTest {
         List<String> rows = csv.lines().toList();
         assertThat(csv).endsWith("\r\n");
         assertThat(rows.subList(0, 2)).containsExactly("learner,01-mapping,total,status", "(possible points),105,105,");
+        String unsandboxed = Sandbox.detect().isolated() ? "" : "; UNSANDBOXED";
         assertThat(rows.subList(2, rows.size())).hasSize(11).containsSubsequence(
-                "compile-error,0,0,01-mapping compile error",
-                "empty,0,0,01-mapping not submitted");
-        assertThat(rows).contains("exit,85,85,ok", "full,105,105,ok", "loops,90,90,ok", "oom,65,65,ok", "partial,15,15,ok",
-                "stubs,0,0,ok", "tamper-tests,0,0,ok", "zipped,105,105,ok");
+                "compile-error,0,0,01-mapping compile error" + unsandboxed,
+                "empty,0,0,01-mapping not submitted" + unsandboxed);
+        String ok = Sandbox.detect().isolated() ? "ok" : "ok; UNSANDBOXED";
+        String flagged = Sandbox.detect().isolated() ? "01-mapping flagged" : "01-mapping flagged; UNSANDBOXED";
+        assertThat(rows).contains("exit,0,0," + flagged, "full,105,105," + ok, "loops,90,90," + ok, "oom,65,65," + ok,
+                "partial,15,15," + ok, "stubs,0,0," + ok, "tamper-tests,0,0," + ok, "zipped,105,105," + ok);
         assertThat(rows.get(4)).startsWith("evil,0,0,\"not graded: the zip ");
         assertThat(rows.subList(2, rows.size()).stream().map(row -> row.substring(0, row.indexOf(','))).toList()).isSorted();
 
@@ -362,7 +371,7 @@ class PreparedSubmissionsTest {
             saved.put(file, Files.readAllBytes(kit.resolve(file)));
         }
         try {
-            SubmissionGrader grader = new SubmissionGrader(kit, MODULE_TIMEOUT, TEST_TIMEOUT, HEAP, null, Sandbox.NONE);
+            SubmissionGrader grader = new SubmissionGrader(kit, MODULE_TIMEOUT, TEST_TIMEOUT, HEAP, null, Sandbox.none("turned off for this test"));
             Path attack = attacker();
             assertThatThrownBy(() -> grader.grade(attack, List.of(module))).isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("the kit's files changed while the submission was graded, so its result cannot be trusted")
@@ -385,8 +394,9 @@ class PreparedSubmissionsTest {
     @Test
     @Order(13)
     void inTheSandboxTheKitIsReadOnlyForTheGradedCode() {
-        assumeThat(Sandbox.detect()).as("this machine allows unprivileged mount namespaces (unshare -r -m)").isEqualTo(Sandbox.READ_ONLY_KIT);
-        SubmissionGrader grader = new SubmissionGrader(kit, MODULE_TIMEOUT, TEST_TIMEOUT, HEAP, null, Sandbox.READ_ONLY_KIT);
+        assumeThat(Sandbox.detect().isolated()).as("this machine has bubblewrap and lets it make namespaces: "
+                + Sandbox.detect().description()).isTrue();
+        SubmissionGrader grader = new SubmissionGrader(kit, MODULE_TIMEOUT, TEST_TIMEOUT, HEAP, null, Sandbox.detect());
         SubmissionGrader.Result result = grader.gradeChecked(attacker(), List.of(module));
         assertThat(result.kitChanges()).isEmpty();
         assertThat(result.modules().getFirst().earned()).isEqualTo(100);

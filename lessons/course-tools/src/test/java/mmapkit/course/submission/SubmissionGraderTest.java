@@ -137,7 +137,7 @@ class SubmissionGraderTest {
 
         Path absolute = temp.resolve("absolute.zip");
         zip(absolute, Map.of("/tmp/escaped.txt", "gotcha\n"));
-        assertThatThrownBy(() -> SubmissionGrader.unzip(absolute, temp.resolve("out")))
+        assertThatThrownBy(() -> SubmissionSources.take(absolute, temp.resolve("out"), Sandbox.none("not needed")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/tmp/escaped.txt'");
     }
 
@@ -153,9 +153,20 @@ class SubmissionGraderTest {
     }
 
     @Test
-    void systemExitInTheCodeFailsTheTestsItHappensInAndTheRestAreGraded() throws IOException {
+    void systemExitIsFlaggedAndEarnsNothing() throws IOException {
         submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java", CORRECT.replace("return 2 * a;", "System.exit(3);\n        return 0;"));
         ModuleResult result = grade(submission);
+        assertThat(result.problem().kind()).isEqualTo(Problem.Kind.FLAGGED);
+        assertThat(result.problem().message()).contains("mmapkit.demo.Adder.twice (line ").contains("ends the JVM (System.exit)");
+        assertThat(result.earned()).isZero();
+    }
+
+    @Test
+    void systemExitAcceptedAfterReviewFailsTheTestsItHappensInAndTheRestAreGraded() throws IOException {
+        submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java", CORRECT.replace("return 2 * a;", "System.exit(3);\n        return 0;"));
+        SubmissionGrader reviewed = new SubmissionGrader(kit.root, Duration.ofSeconds(40), Duration.ofSeconds(5), "256m", null,
+                Sandbox.detect(), true);
+        ModuleResult result = reviewed.grade(submission, List.of(kit.module())).getFirst();
         assertThat(result.problem()).isNull();
         assertThat(result.earned()).isEqualTo(10);
         assertThat(result.tasks().get(0).done()).isTrue();
@@ -175,12 +186,12 @@ class SubmissionGraderTest {
         ModuleResult result = quick.grade(submission, List.of(kit.module())).getFirst();
         assertThat(result.problem()).isNull();
         assertThat(result.earned()).isEqualTo(10);
-        assertThat(result.tasks().get(1).tests()).hasSize(2).allSatisfy(test -> assertThat(test.message())
-                .startsWith("timed out: this test was still running when the module timeout (8 s) passed"));
+        assertThat(result.tasks().get(1).tests()).hasSize(2).allMatch(TestResult::failed)
+                .anySatisfy(test -> assertThat(test.message()).startsWith("timed out: this test was still running when the module timeout (8 s) passed"));
     }
 
     @Test
-    void aJvmThatEndsBeforeAnyTestStartedIsTheModulesProblem() throws IOException {
+    void aTestClassThatEndsTheJvmInItsInitialiserFailsItsTestsAndTheRestAreGraded() throws IOException {
         submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java", CORRECT);
         // a graded test class that ends the JVM as JUnit discovers it: there is no test to blame
         kit.test("ExitTest", """
@@ -198,10 +209,10 @@ class SubmissionGraderTest {
                 }
                 """);
         ModuleResult result = grade(submission);
-        assertThat(result.problem().kind()).isEqualTo(Problem.Kind.GRADING_JVM_FAILED);
-        assertThat(result.problem().message()).startsWith("the grading JVM ended with status 7 before reporting");
-        assertThat(result.earned()).isZero();
+        assertThat(result.problem()).isNull();
+        assertThat(result.earned()).isEqualTo(25);
         assertThat(result.possible()).isEqualTo(30);
+        assertThat(result.tasks().getLast().firstFailure().message()).startsWith("the test ended the grading JVM: it ended with status 7");
     }
 
     @Test
