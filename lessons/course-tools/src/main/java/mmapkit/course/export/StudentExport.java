@@ -132,10 +132,14 @@ public final class StudentExport {
             copyFile(kitRoot.resolve(file), target.resolve(file));
         }
         copyTree(kitRoot.resolve(".mvn"), target.resolve(".mvn"));
-        Path tools = kitRoot.resolve("lessons/course-tools");
-        copyFile(tools.resolve("pom.xml"), target.resolve("lessons/course-tools/pom.xml"));
-        copyFile(tools.resolve("README.md"), target.resolve("lessons/course-tools/README.md"));
-        copyTree(tools.resolve("src/main"), target.resolve("lessons/course-tools/src/main"));
+        for (String machinery : List.of("lessons/grading-harness", "lessons/course-tools")) {
+            Path tools = kitRoot.resolve(machinery);
+            copyFile(tools.resolve("pom.xml"), target.resolve(machinery).resolve("pom.xml"));
+            if (Files.exists(tools.resolve("README.md"))) {
+                copyFile(tools.resolve("README.md"), target.resolve(machinery).resolve("README.md"));
+            }
+            copyTree(tools.resolve("src/main"), target.resolve(machinery).resolve("src/main"));
+        }
 
         for (String folder : assignedFolders) {
             copyModule(kitRoot.resolve("exercises").resolve(folder), target.resolve("exercises").resolve(folder));
@@ -240,6 +244,7 @@ public final class StudentExport {
         }
         StringBuilder modules = new StringBuilder("<modules>\n");
         modules.append("    <!-- A student export: the course tools, the reference code it releases, the exercises and graded tests it assigns. -->\n");
+        modules.append("    <module>lessons/grading-harness</module>\n");
         modules.append("    <module>lessons/course-tools</module>\n");
         for (String folder : released.keySet()) {
             modules.append("    <module>solutions/").append(folder).append("</module>\n");

@@ -11,8 +11,21 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Locale;
+import java.nio.charset.StandardCharsets;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import com.sun.source.tree.AnnotationTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.JavacTask;
 
 /**
  * A task as its {@link Task} annotation declares it, and the test classes that carry it.
@@ -21,10 +34,6 @@ import java.util.regex.Pattern;
  */
 public record TaskInfo(String id, String title, int points, List<String> testClasses) {
 
-    private static final Pattern TASK_ANNOTATION = Pattern.compile(
-            "@(?:mmapkit\\.course\\.)?Task\\s*\\(([^)]*)\\)\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*"
-                    + "(?:(?:public|final|abstract|static)\\s+)*class\\s+(\\w+)", Pattern.DOTALL);
-    private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
     /** Orders task ids numerically: 01.2 before 01.10. */
     public static final Comparator<String> BY_ID = Comparator
@@ -53,36 +62,79 @@ public record TaskInfo(String id, String title, int points, List<String> testCla
     }
 
     /**
-     * The tasks the graded test sources declare, read from the text: what a report can still
-     * list when the code does not compile.
+     * The tasks the graded test sources declare, read from their syntax trees (the Java compiler's
+     * parser, nothing compiled): what a report can still list when the code does not compile.
+     * A title is any string constant, concatenations of constants included.
      */
     public static Map<String, TaskInfo> fromSources(Path testSources) {
         Map<String, TaskInfo> tasks = new LinkedHashMap<>();
-        for (Path file : SourceCompiler.javaFiles(testSources)) {
-            String source;
-            try {
-                source = Files.readString(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
-            Matcher packageName = PACKAGE.matcher(source);
-            String prefix = packageName.find() ? packageName.group(1) + "." : "";
-            Matcher annotation = TASK_ANNOTATION.matcher(source);
-            while (annotation.find()) {
-                String id = attribute(annotation.group(1), "id");
-                String title = attribute(annotation.group(1), "title");
-                String points = annotation.group(1).replaceAll("(?s).*\\bpoints\\s*=\\s*(\\d+).*", "$1");
-                if (id != null && points.matches("\\d+")) {
-                    add(tasks, id, title == null ? "" : title, Integer.parseInt(points), prefix + annotation.group(2));
+        List<Path> files = SourceCompiler.javaFiles(testSources);
+        if (files.isEmpty()) {
+            return tasks;
+        }
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        if (compiler == null) {
+            throw new IllegalStateException("this Java runtime has no compiler: run the course tools on a JDK 25, not a JRE");
+        }
+        try (StandardJavaFileManager fileManager = compiler.getStandardFileManager(null, Locale.ENGLISH, StandardCharsets.UTF_8)) {
+            JavacTask task = (JavacTask) compiler.getTask(null, fileManager, diagnostic -> {
+            }, List.of("-proc:none"), null, fileManager.getJavaFileObjectsFromPaths(files));
+            for (CompilationUnitTree unit : task.parse()) {
+                String prefix = unit.getPackageName() == null ? "" : unit.getPackageName() + ".";
+                for (Tree type : unit.getTypeDecls()) {
+                    if (type instanceof ClassTree declared) {
+                        taskAnnotation(declared).ifPresent(values -> {
+                            Object id = values.get("id");
+                            Object points = values.get("points");
+                            if (id instanceof String text && points instanceof Integer number) {
+                                add(tasks, text, values.get("title") instanceof String title ? title : "", number,
+                                        prefix + declared.getSimpleName());
+                            }
+                        });
+                    }
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the graded tests in " + testSources, e);
         }
         return sorted(tasks);
     }
 
-    private static String attribute(String arguments, String name) {
-        Matcher value = Pattern.compile("\\b" + name + "\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(arguments);
-        return value.find() ? value.group(1).replace("\\\"", "\"") : null;
+    /** The constant attributes of a class's {@code @Task}, if it has one. */
+    private static java.util.Optional<Map<String, Object>> taskAnnotation(ClassTree declared) {
+        for (AnnotationTree annotation : declared.getModifiers().getAnnotations()) {
+            String name = annotation.getAnnotationType().toString();
+            if (!name.equals("Task") && !name.equals(Task.class.getName())) {
+                continue;
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (ExpressionTree argument : annotation.getArguments()) {
+                if (argument instanceof AssignmentTree assignment) {
+                    Object value = constant(assignment.getExpression());
+                    if (value != null) {
+                        values.put(assignment.getVariable().toString(), value);
+                    }
+                }
+            }
+            return java.util.Optional.of(values);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A literal, or a concatenation of string literals; null for anything else. */
+    private static Object constant(ExpressionTree expression) {
+        if (expression instanceof LiteralTree literal) {
+            return literal.getValue();
+        }
+        if (expression instanceof ParenthesizedTree parenthesized) {
+            return constant(parenthesized.getExpression());
+        }
+        if (expression instanceof BinaryTree binary && binary.getKind() == Tree.Kind.PLUS) {
+            Object left = constant(binary.getLeftOperand());
+            Object right = constant(binary.getRightOperand());
+            return left instanceof String || right instanceof String ? left + "" + right : null;
+        }
+        return null;
     }
 
     private static void add(Map<String, TaskInfo> tasks, String id, String title, int points, String testClass) {

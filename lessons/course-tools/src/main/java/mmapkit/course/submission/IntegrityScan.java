@@ -274,7 +274,8 @@ public final class IntegrityScan {
     }
 
     private static void add(Finding finding, Allowances allowances, List<Finding> found, Set<String> seen) {
-        if (!allowances.rules().contains(finding.rule()) && seen.add(finding.rule() + "@" + finding.where().replaceAll(" \\(line.*", ""))) {
+        // one finding per rule and class: the first place, with its method and line, is the one to look at
+        if (!allowances.rules().contains(finding.rule()) && seen.add(finding.rule())) {
             found.add(finding);
         }
     }

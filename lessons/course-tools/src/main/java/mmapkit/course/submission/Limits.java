@@ -20,7 +20,10 @@ import java.util.UUID;
  */
 public final class Limits {
 
-    /** All the memory of one grading process and its descendants, native memory and page cache included. */
+    /**
+     * All the memory of one grading process and its descendants, native memory and page cache
+     * included; the system property {@code mmapkit.course.memoryLimitBytes} changes it.
+     */
     public static final long MEMORY_BYTES = 6L << 30;
     /** Processes and threads of one grading process. */
     public static final int MAX_TASKS = 1024;
@@ -39,6 +42,16 @@ public final class Limits {
         this.kind = kind;
         this.memoryRoot = memoryRoot;
         this.pidsRoot = pidsRoot;
+    }
+
+    /** The memory limit of a grading process's control group. */
+    static long memoryBytes() {
+        return Long.getLong("mmapkit.course.memoryLimitBytes", MEMORY_BYTES);
+    }
+
+    /** Whether memory (native included) and processes are bounded, not only CPU time and file sizes. */
+    public boolean boundsMemory() {
+        return kind != Kind.RLIMITS;
     }
 
     /** Finds the best limits this machine lets the grader set. */
@@ -87,7 +100,7 @@ public final class Limits {
     public String description() {
         return switch (kind) {
             case CGROUP_V2, CGROUP_V1 -> "a control group per grading process (" + (kind == Kind.CGROUP_V2 ? "cgroup v2" : "cgroup v1")
-                    + "): " + (MEMORY_BYTES >> 30) + " GiB of memory including native memory and page cache, " + MAX_TASKS
+                    + "): " + (memoryBytes() >> 20) + " MiB of memory including native memory and page cache, " + MAX_TASKS
                     + " processes and threads; " + CPU_SECONDS + " CPU seconds and files up to " + (FILE_BYTES >> 30)
                     + " GiB (resource limits)";
             case RLIMITS -> "resource limits only (no control group could be made here): " + CPU_SECONDS + " CPU seconds, files up to "
@@ -110,11 +123,11 @@ public final class Limits {
         Path memory = Files.createDirectory(memoryRoot.resolve(name));
         folders.add(memory);
         if (kind == Kind.CGROUP_V2) {
-            Files.writeString(memory.resolve("memory.max"), Long.toString(MEMORY_BYTES));
+            Files.writeString(memory.resolve("memory.max"), Long.toString(memoryBytes()));
             Files.writeString(memory.resolve("memory.swap.max"), "0");
             Files.writeString(memory.resolve("pids.max"), Integer.toString(MAX_TASKS));
         } else {
-            Files.writeString(memory.resolve("memory.limit_in_bytes"), Long.toString(MEMORY_BYTES));
+            Files.writeString(memory.resolve("memory.limit_in_bytes"), Long.toString(memoryBytes()));
             Path pids = Files.createDirectory(pidsRoot.resolve(name));
             folders.add(pids);
             Files.writeString(pids.resolve("pids.max"), Integer.toString(MAX_TASKS));

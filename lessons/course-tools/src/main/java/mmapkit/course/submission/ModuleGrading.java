@@ -42,7 +42,7 @@ final class ModuleGrading {
     /** How long a grading JVM may take to start and connect to its channel. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     /** How much longer than the test timeout the grader waits for a test before it stops the JVM itself. */
-    static final Duration WATCHDOG_GRACE = Duration.ofSeconds(20);
+    static final Duration WATCHDOG_GRACE = Duration.ofSeconds(10);
 
     private static final int STDERR_LINES_SHOWN = 15;
 
@@ -572,8 +572,8 @@ final class ModuleGrading {
                         .filter(text -> text.startsWith("Terminating due to java.lang.OutOfMemoryError"))
                         .map(text -> "java.lang.OutOfMemoryError" + text.substring(text.indexOf("OutOfMemoryError") + "OutOfMemoryError".length())
                                 + ", with a heap of " + settings.maxHeap())
-                        .findFirst().orElse(group.memoryExhausted() ? "the memory limit of its control group (" + (Limits.MEMORY_BYTES >> 30)
-                                + " GiB, native memory included) was reached" : null);
+                        .findFirst().orElse(group.memoryExhausted() ? "the memory limit of its control group (" + (Limits.memoryBytes() >> 20)
+                                + " MiB, native memory included) was reached" : null);
                 return new ChildRun(killed ? -1 : process.exitValue(), killed, tail(errors), oom != null, oom, out.total() + err.total());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -99,7 +99,7 @@ public final class Sandbox {
             line.addAll(command);
             return line;
         }
-        line.addAll(List.of("bwrap", "--die-with-parent", "--new-session", "--unshare-all", "--disable-userns",
+        line.addAll(List.of("bwrap", "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user", "--disable-userns",
                 "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL", "--hostname", "grading", "--clearenv",
                 "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
                 "--setenv", "HOME", workDir.resolve("home").toString()));

@@ -186,9 +186,9 @@ public final class SubmissionGrader implements AutoCloseable {
                         : settings.hidden().sources(folder)));
     }
 
-    /** The kit's files, and the hidden tests when there are any. */
+    /** The kit's files, the grader's copy of its tools, and the hidden tests when there are any. */
     private KitFingerprint fingerprint() {
-        KitFingerprint kit = KitFingerprint.of(settings.kitRoot());
+        KitFingerprint kit = KitFingerprint.of(settings.kitRoot()).with("grader-tools:", KitFingerprint.of(settings.tools().folder()));
         return settings.hidden() == null ? kit : kit.with("hidden:", KitFingerprint.of(settings.hidden().root()));
     }
 

@@ -129,11 +129,11 @@ final class SubmissionSources {
                 if (entry.isDirectory() || !EXERCISE_SOURCE.matcher(relative).matches()) {
                     continue;
                 }
-                budget.add(relative, Math.max(entry.getSize(), 0));
                 if (entry.getCompressedSize() > 0 && entry.getSize() > (long) MAX_RATIO * entry.getCompressedSize() && entry.getSize() > 65536) {
                     throw refused(shown, "its entry " + name + " expands " + entry.getSize() / entry.getCompressedSize()
                             + " times (more than " + MAX_RATIO + "): a zip bomb?");
                 }
+                budget.add(relative, Math.max(entry.getSize(), 0));
                 Path out = target.resolve(relative).normalize();
                 Files.createDirectories(out.getParent());
                 try (InputStream in = file.getInputStream(entry)) {
