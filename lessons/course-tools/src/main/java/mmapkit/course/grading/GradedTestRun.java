@@ -10,9 +10,7 @@ import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
-import org.junit.platform.engine.FilterResult;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.PostDiscoveryFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
@@ -34,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -51,32 +48,6 @@ public final class GradedTestRun {
     record Outcome(Map<String, TaskInfo> tasks, Map<String, List<TestResult>> resultsByTask, List<String> runFailures) {
     }
 
-    /**
-     * Told of every test (and test class) as it starts and of every result as it is recorded, so
-     * that a grading JVM can stream them to its parent: when the JVM dies, the parent knows
-     * which test was running and which are done.
-     */
-    public interface Listener {
-        Listener NONE = new Listener() {
-        };
-
-        /** A test or a test class started; {@code uniqueId} is JUnit's unique id of it. */
-        default void started(String uniqueId, String taskId, String testClass, String name) {
-        }
-
-        /** A test or test class that {@link #started} has finished, whatever its result. */
-        default void finished(String uniqueId) {
-        }
-
-        /**
-         * A result was recorded under a task.
-         *
-         * @param timedOut the test failed because it ran longer than the test timeout
-         */
-        default void recorded(String uniqueId, String taskId, TestResult result, boolean timedOut) {
-        }
-    }
-
     private final Duration testTimeout;
 
     GradedTestRun(Duration testTimeout) {
@@ -89,15 +60,6 @@ public final class GradedTestRun {
      * @param onlyTask    run only this task's tests, when present
      */
     Outcome run(Path testClasses, List<Path> classPath, Optional<String> onlyTask, Function<StackTraceElement, String> sourceOf) {
-        return run(testClasses, classPath, onlyTask, Set.of(), Listener.NONE, sourceOf);
-    }
-
-    /**
-     * @param skip     JUnit unique ids of tests (or test classes) not to run: done by an earlier grading JVM
-     * @param listener told of each start and result as it happens
-     */
-    Outcome run(Path testClasses, List<Path> classPath, Optional<String> onlyTask, Set<String> skip, Listener listener,
-                Function<StackTraceElement, String> sourceOf) {
         List<URL> urls = new ArrayList<>();
         urls.add(url(testClasses));
         classPath.forEach(path -> urls.add(url(path)));
@@ -115,7 +77,7 @@ public final class GradedTestRun {
             tasks.keySet().forEach(id -> results.put(id, new ArrayList<>()));
             List<String> runFailures = new ArrayList<>();
             if (!selected.isEmpty()) {
-                execute(selected, loader, results, runFailures, skip, listener, sourceOf);
+                execute(selected, loader, results, runFailures, sourceOf);
             }
             return new Outcome(tasks, results, runFailures);
         } catch (IOException e) {
@@ -126,11 +88,9 @@ public final class GradedTestRun {
     }
 
     private void execute(List<Class<?>> selected, ClassLoader loader, Map<String, List<TestResult>> results, List<String> runFailures,
-                         Set<String> skip, Listener listener, Function<StackTraceElement, String> sourceOf) {
+                         Function<StackTraceElement, String> sourceOf) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selected.stream().map(DiscoverySelectors::selectClass).toList())
-                .filters((PostDiscoveryFilter) descriptor -> skip.contains(descriptor.getUniqueId().toString())
-                        ? FilterResult.excluded("graded by an earlier grading JVM") : FilterResult.included(null))
                 .configurationParameter("junit.jupiter.execution.timeout.default", testTimeout.toMillis() + " ms")
                 .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
@@ -139,7 +99,7 @@ public final class GradedTestRun {
         // AssertJ quotes the stack trace of an unexpected exception; a few frames are enough to find the line
         org.assertj.core.api.Assertions.setMaxStackTraceElementsDisplayed(3);
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder().build());
-        Collector collector = new Collector(loader, results, runFailures, listener, sourceOf);
+        Collector collector = new Collector(loader, results, runFailures, sourceOf);
         launcher.execute(request, collector);
     }
 
@@ -149,30 +109,14 @@ public final class GradedTestRun {
         private final Map<String, List<TestResult>> results;
         private final List<String> runFailures;
         private final Function<StackTraceElement, String> sourceOf;
-        private final Listener listener;
         private TestPlan plan;
 
-        Collector(ClassLoader loader, Map<String, List<TestResult>> results, List<String> runFailures, Listener listener,
+        Collector(ClassLoader loader, Map<String, List<TestResult>> results, List<String> runFailures,
                   Function<StackTraceElement, String> sourceOf) {
             this.loader = loader;
             this.results = results;
             this.runFailures = runFailures;
-            this.listener = listener;
             this.sourceOf = sourceOf;
-        }
-
-        @Override
-        public void executionStarted(TestIdentifier identifier) {
-            boolean testClass = identifier.getSource().filter(ClassSource.class::isInstance).isPresent();
-            if (!identifier.isTest() && !testClass) {
-                return;
-            }
-            Optional<Class<?>> type = classOf(identifier);
-            Task task = type.map(TaskInfo::taskOf).orElse(null);
-            if (task != null) {
-                listener.started(identifier.getUniqueId(), task.id(), topLevel(type.get()).getSimpleName(),
-                        identifier.isTest() ? path(identifier) : setUpName(identifier));
-            }
         }
 
         @Override
@@ -201,7 +145,6 @@ public final class GradedTestRun {
             String message = result.getThrowable().map(Failures::describe).orElse(null);
             if (identifier.isTest()) {
                 record(identifier, status, message, result.getThrowable().orElse(null));
-                listener.finished(identifier.getUniqueId());
             } else if (status == TestResult.Status.FAILED) {
                 // a class whose set-up failed: its task fails, with this message
                 Optional<Class<?>> testClass = classOf(identifier);
@@ -211,13 +154,9 @@ public final class GradedTestRun {
                             setUpName(identifier), TestResult.Status.FAILED, message,
                             location(topLevel(testClass.get()), result.getThrowable().orElse(null)));
                     results.get(task.id()).add(failed);
-                    listener.recorded(identifier.getUniqueId(), task.id(), failed, timedOut(result.getThrowable().orElse(null)));
                 } else {
                     runFailures.add(identifier.getDisplayName() + ": " + message);
                 }
-                listener.finished(identifier.getUniqueId());
-            } else {
-                listener.finished(identifier.getUniqueId());
             }
         }
 
@@ -225,10 +164,6 @@ public final class GradedTestRun {
         private String setUpName(TestIdentifier identifier) {
             String path = path(identifier);
             return path.isEmpty() ? "(set-up of the class)" : path + " (set-up of the class)";
-        }
-
-        private static boolean timedOut(Throwable thrown) {
-            return thrown instanceof java.util.concurrent.TimeoutException;
         }
 
         private void record(TestIdentifier identifier, TestResult.Status status, String message, Throwable thrown) {
@@ -242,7 +177,6 @@ public final class GradedTestRun {
             TestResult recorded = new TestResult(outer.getSimpleName(), path(identifier), status, message,
                     status == TestResult.Status.FAILED ? location(outer, thrown) : null);
             results.get(task.id()).add(recorded);
-            listener.recorded(identifier.getUniqueId(), task.id(), recorded, timedOut(thrown));
         }
 
         /** The first line of the test class (or a class nested in it) in the stack of what it threw. */

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Grades one module: compiles the code under test (the learner's exercises, the reference
@@ -54,15 +53,6 @@ public final class Grader {
      * @param onlyTask   grade only this task (the others are reported as not run)
      */
     public ModuleResult grade(KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask) {
-        return grade(module, targetName, toolkitSources, onlyTask, Set.of(), GradedTestRun.Listener.NONE);
-    }
-
-    /**
-     * As {@link #grade(KitModule, String, Path, Optional)}, leaving out the tests in {@code skip}
-     * (JUnit unique ids graded by an earlier grading JVM) and telling {@code listener} of each test.
-     */
-    public ModuleResult grade(KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask, Set<String> skip,
-                       GradedTestRun.Listener listener) {
         Map<String, TaskInfo> declared = TaskInfo.fromSources(module.gradedTestSources());
         onlyTask.ifPresent(id -> {
             if (!declared.containsKey(id)) {
@@ -82,7 +72,7 @@ public final class Grader {
         List<Path> underTest = compiled.classPath();
         SourceCompiler.Compiled tests = new SourceCompiler.Compiled(compiled.testClasses(), null);
 
-        GradedTestRun.Outcome outcome = run.run(tests.classes(), underTest, onlyTask, skip, listener,
+        GradedTestRun.Outcome outcome = run.run(tests.classes(), underTest, onlyTask,
                 frame -> location(module, frame.getClassName(), frame.getFileName(), frame.getLineNumber()));
         List<TaskResult> tasks = new ArrayList<>();
         for (TaskInfo task : outcome.tasks().values()) {
