@@ -103,15 +103,19 @@ public final class Limits {
                     + "): " + (memoryBytes() >> 20) + " MiB of memory including native memory and page cache, " + MAX_TASKS
                     + " processes and threads; " + CPU_SECONDS + " CPU seconds and files up to " + (FILE_BYTES >> 30)
                     + " GiB (resource limits)";
-            case RLIMITS -> "resource limits only (no control group could be made here): " + CPU_SECONDS + " CPU seconds, files up to "
+            case RLIMITS -> !PRLIMIT ? "none: no control group could be made here and prlimit (util-linux) is missing"
+                    : "resource limits only (no control group could be made here): " + CPU_SECONDS + " CPU seconds, files up to "
                     + (FILE_BYTES >> 30) + " GiB, no core files; native memory and the number of processes are NOT bounded";
         };
     }
 
-    /** The {@code prlimit} command that sets the resource limits before the process starts. */
+    /** The {@code prlimit} command (util-linux) that sets the resource limits before the process starts; none where it is missing. */
     List<String> rlimitPrefix() {
-        return List.of("prlimit", "--cpu=" + CPU_SECONDS, "--fsize=" + FILE_BYTES, "--core=0", "--");
+        return PRLIMIT ? List.of("prlimit", "--cpu=" + CPU_SECONDS, "--fsize=" + FILE_BYTES, "--core=0", "--") : List.of();
     }
+
+    private static final boolean PRLIMIT = java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+            .anyMatch(folder -> Files.isExecutable(Path.of(folder, "prlimit")));
 
     /** A control group for one grading process; {@link Group#NONE} where there are none. */
     Group newGroup() throws IOException {
