@@ -31,7 +31,7 @@ public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modu
             + "|opentest4j|apiguardian-api)([-.].*)?");
     /** Jars the tests and the modules' code never need: the grader's own. */
     private static final Pattern GRADER_ONLY = Pattern.compile("(course-tools|picocli|jackson-[a-z]+|archunit[a-z0-9-]*|slf4j-[a-z]+"
-            + "|junit-jupiter|snakeyaml)([-.]\\d.*)?(\\.jar)?|classes");
+            + "|junit-jupiter|snakeyaml)([-.]\\d.*)?(\\.jar)?|classes|test-classes");
 
     /** Copies this JVM's class path (without the kit's own modules) into {@code into}. */
     public static GradingTools snapshot(Path into) {
