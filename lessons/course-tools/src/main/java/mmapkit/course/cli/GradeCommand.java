@@ -11,6 +11,7 @@ import mmapkit.course.model.Target;
 import mmapkit.course.report.ClassroomReport;
 import mmapkit.course.report.GradeReport;
 import mmapkit.course.report.Gradebook;
+import mmapkit.course.report.Roster;
 import mmapkit.course.report.JsonReport;
 import mmapkit.course.report.MarkdownReport;
 import mmapkit.course.report.TextReport;
@@ -68,6 +69,17 @@ final class GradeCommand implements Callable<Integer> {
             description = "with --submission or --batch, time one grading JVM may take for a module (default: ${DEFAULT-VALUE})")
     long moduleTimeoutSeconds;
 
+    @Option(names = "--roster", paramLabel = "FILE", description = "with --batch, a CSV naming each learner (column 'learner': the"
+            + " submission's folder or zip name) and any of name, id, email, login, section, for the gradebooks")
+    Path roster;
+
+    @Option(names = "--task-columns", description = "with --batch, a gradebook column per task as well as per module")
+    boolean taskColumns;
+
+    @Option(names = "--lms", paramLabel = "canvas|moodle", split = ",", description = "with --batch, also write the gradebook that"
+            + " this LMS imports: gradebook-canvas.csv, gradebook-moodle.csv")
+    List<String> lms;
+
     @Option(names = "--allow-flagged", description = "Grade modules that the integrity scan flags (use after you reviewed the"
             + " code the report names); by default a flagged module earns 0.")
     boolean allowFlagged;
@@ -102,6 +114,9 @@ final class GradeCommand implements Callable<Integer> {
         }
         if (hidden != null && submission == null && batch == null) {
             throw new IllegalArgumentException("--hidden grades learners' work: give --submission PATH or --batch DIR with it");
+        }
+        if (batch == null && (roster != null || taskColumns || lms != null)) {
+            throw new IllegalArgumentException("--roster, --task-columns and --lms lay out a batch's gradebook: give --batch DIR with them");
         }
         if (!maxHeap.matches("\\d+[kKmMgG]?")) {
             throw new IllegalArgumentException("--max-heap " + maxHeap + " is no heap size, such as 1g or 512m");
@@ -179,7 +194,17 @@ final class GradeCommand implements Callable<Integer> {
         }
     }
 
+    private static Gradebook.Lms lms(String name) {
+        try {
+            return Gradebook.Lms.valueOf(name.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--lms " + name + " is no LMS the kit writes a gradebook for: canvas or moodle");
+        }
+    }
+
     private int gradeBatch(List<KitModule> modules, SubmissionGrader grader) throws IOException {
+        Gradebook.Layout layout = new Gradebook.Layout(roster == null ? Roster.EMPTY : Roster.read(roster), taskColumns,
+                lms == null ? java.util.Set.of() : lms.stream().map(GradeCommand::lms).collect(java.util.stream.Collectors.toSet()));
         PrintWriter out = cli.spec.commandLine().getOut();
         int parallel = jobs == null ? BatchGrader.defaultJobs() : jobs;
         BatchGrader batchGrader = new BatchGrader(cli.root(), grader, parallel);
@@ -210,7 +235,7 @@ final class GradeCommand implements Callable<Integer> {
                     .orElseGet(() -> Grader.notGradedPossible(module));
             possible.put(module.folder(), points);
         }
-        Gradebook.write(outcome, modules.stream().map(KitModule::folder).toList(), possible, output, log.toString());
+        Gradebook.write(outcome, modules.stream().map(KitModule::folder).toList(), possible, output, log.toString(), layout);
         out.println("wrote " + output.resolve("gradebook.csv") + " and a report per learner (NAME.md, NAME.json) in "
                 + outcome.millis() / 1000 + " s");
         if (!outcome.kitChanges().isEmpty()) {
