@@ -89,6 +89,32 @@ class SubmissionGraderTest {
     }
 
     @Test
+    void aGitWorkingCopyIsGradedAtItsLastCommitAndItsFiltersRunOnlyInTheSandbox() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Sandbox.detect().isolated(), Sandbox.detect().description());
+        submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java", CORRECT);
+        submit(".gitattributes", "*.java filter=evil\n");
+        git("init", "-q");
+        git("add", "-A");
+        git("-c", "user.name=learner", "-c", "user.email=learner@example.edu", "commit", "-q", "-m", "done");
+        // after the commit: a broken working copy, and a filter that would run a command on checkout
+        submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java", "class Broken {");
+        Path marker = temp.resolve("filter-ran");
+        git("config", "filter.evil.smudge", "cat; touch " + marker);
+        ModuleResult result = grade(submission);
+        assertThat(result.earned()).as("the last commit is graded, not the working copy").isEqualTo(25);
+        assertThat(marker).as("a filter of the submission's own configuration never runs outside the sandbox").doesNotExist();
+    }
+
+    private void git(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git", "-C", submission.toString()));
+        command.addAll(List.of(arguments));
+        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(git.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(git.exitValue()).as("git " + String.join(" ", arguments) + ": " + new String(git.getInputStream().readAllBytes()))
+                .isZero();
+    }
+
+    @Test
     void testsAndOtherFilesOfTheSubmissionAreIgnored() throws IOException {
         Map<String, String> kitBefore = contents(kit.root);
         // the stub: 01.2 fails on the kit's tests, whatever the submission's copy of them says
