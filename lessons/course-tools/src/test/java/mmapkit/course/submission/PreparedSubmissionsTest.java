@@ -319,11 +319,13 @@ class PreparedSubmissionsTest {
             assertThat(json.path("trusted").asBoolean()).isTrue();
         }
         JsonNode exit = new ObjectMapper().readTree(gradebook.resolve("exit.json").toFile());
-        JsonNode grow = exit.path("modules").get(0).path("taskResults").get(6);
-        assertThat(grow.path("id").asText()).isEqualTo("01.7");
-        assertThat(grow.path("earned").asInt()).isZero();
-        assertThat(grow.path("firstFailure").asText()).startsWith("GrowTest > ");
+        assertThat(exit.path("modules").get(0).path("problem").path("kind").asText()).isEqualTo("FLAGGED");
         assertThat(exit.path("modules").get(0).path("taskResults").get(8).path("hidden").asBoolean()).isTrue();
+        JsonNode oom = new ObjectMapper().readTree(gradebook.resolve("oom.json").toFile());
+        JsonNode map = oom.path("modules").get(0).path("taskResults").get(2);
+        assertThat(map.path("id").asText()).isEqualTo("01.3");
+        assertThat(map.path("earned").asInt()).isZero();
+        assertThat(map.path("firstFailure").asText()).contains(" > ").contains("ran out of memory in this test");
         assertThat(gradebook.resolve("full.md")).content().contains("| 01.H1 (hidden) | Round one byte up to a whole page | 5 / 5 |");
         assertThat(gradebook.resolve("batch-log.txt")).exists();
 
