@@ -53,7 +53,8 @@ final class StatusCommand implements Callable<Integer> {
             TaskResult next = result.nextTask();
             KitModule module = KitModule.named(cli.root(), result.module());
             out.println("Next: exercise " + next.id() + ", " + next.title() + " (" + next.points() + " points).");
-            out.println("  read:  the book, chapter " + Integer.parseInt(module.number()) + ", section \"Exercise " + next.id() + "\" (./course book builds it)");
+            out.println("  read:  the book, chapter " + Integer.parseInt(module.number()) + ", section \"Exercise " + next.id() + "\" ("
+                    + bookWhere() + ")");
             out.println("  write: exercises/" + module.folder() + "/src/main/java (look for TODO " + next.id() + ")");
             out.println("  check: ./course check " + module.number() + " " + next.id());
             if (next.hint() != null) {
@@ -61,5 +62,15 @@ final class StatusCommand implements Callable<Integer> {
             }
         }, () -> out.println("Every task of every module is done. Well done!"));
         return 0;
+    }
+
+    /** Where this copy's book is: built by ./course book in the kit; in a class's repository, shipped built or handed out. */
+    private String bookWhere() {
+        java.nio.file.Path root = cli.root();
+        if (java.nio.file.Files.exists(root.resolve("book/pom.xml"))) {
+            return "./course book builds it";
+        }
+        return java.nio.file.Files.exists(root.resolve("book/index.html")) ? "book/index.html or book/index.pdf"
+                : "the book your instructor hands out";
     }
 }

@@ -279,13 +279,19 @@ public final class StudentExport {
         String template = resource("README.md");
         String modules = assigned.stream().map(folder -> "- `" + folder + "`: write your code in `exercises/" + folder
                 + "/`; its graded tests and hints are in `lessons/" + folder + "/`").collect(Collectors.joining("\n"));
-        String given = released.isEmpty() ? "none" : released.entrySet().stream()
+        String given = released.isEmpty()
+                ? "These modules need no reference code of earlier modules, so this repository has no `solutions/` folder."
+                : "Each module's exercises build on the reference code of the modules before it, given in `solutions/`: "
+                + released.entrySet().stream()
                 .map(entry -> "`" + entry.getKey() + "` (" + (entry.getValue() == Release.SOURCE ? "sources"
                         : "compiled; its API documentation is `solutions/" + entry.getKey() + "/" + API_DOCS + "/index.html`") + ")")
-                .collect(Collectors.joining(", "));
+                .collect(Collectors.joining(", ")) + ".";
+        String solutionsRow = released.isEmpty() ? ""
+                : "| `solutions/MM-name/` | reference code of earlier modules that your exercises build on |\n";
         String bookText = book ? "The book is in `book/` (`index.html` and `index.pdf`)."
                 : "The book is handed out separately by your instructor.";
         return template.replace("{{modules}}", modules).replace("{{released}}", given).replace("{{book}}", bookText)
+                .replace("{{solutions-row}}", solutionsRow)
                 .replace("{{first}}", assigned.getFirst().substring(0, 2));
     }
 

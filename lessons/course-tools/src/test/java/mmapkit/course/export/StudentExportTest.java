@@ -86,6 +86,18 @@ class StudentExportTest {
     }
 
     @Test
+    void anExportThatNeedsNoEarlierModuleNeverMentionsASolutionsFolder() throws IOException {
+        Path out = temp.resolve("only-01");
+        new StudentExport(RealKit.root()).export(out, modules("01-mapping"), Map.of(), false);
+        assertThat(out.resolve("solutions")).doesNotExist();
+        assertThat(out.resolve("README.md")).content()
+                .contains("These modules need no reference code of earlier modules, so this repository has no `solutions/` folder.")
+                .doesNotContain("| `solutions/MM-name/` |")
+                .contains("| `lessons/grading-harness/` |");
+        assertThat(out.resolve("lessons/grading-harness/src/main/java/module-info.java")).exists();
+    }
+
+    @Test
     void earlierModulesCanBeReleasedAsSourcesButNeverAnAssignedOne() throws IOException {
         Path out = temp.resolve("week2");
         new StudentExport(RealKit.root()).export(out, modules("02-lazy-faulting"), Map.of("01-mapping", StudentExport.Release.SOURCE), false);
