@@ -179,10 +179,18 @@ public final class SubmissionGrader implements AutoCloseable {
         }
     }
 
-    /** The plan of a module, made once per grader, before any submission is graded with it. */
+    /**
+     * The plan of a module, made once per grader, before any submission is graded with it. In the
+     * sandbox no graded code can reach the kit's compile cache ({@code .course/build}), so the plan
+     * reuses what earlier runs compiled there. Without the sandbox, or with hidden tests (whose
+     * compiled classes must not be left in the kit's folder), the plan is compiled afresh in the
+     * grader's own temporary folder.
+     */
     private ModulePlan plan(KitModule module) {
-        return plans.computeIfAbsent(module.folder(), folder -> ModulePlan.of(new KitModule(settings.kitRoot(), folder),
-                scratchRoot.resolve("plans"), settings.hidden() == null || !Files.isDirectory(settings.hidden().sources(folder)) ? null
+        Path cache = settings.sandbox().isolated() && settings.hidden() == null ? settings.kitRoot().resolve(".course/build")
+                : scratchRoot.resolve("plans");
+        return plans.computeIfAbsent(module.folder(), folder -> ModulePlan.of(new KitModule(settings.kitRoot(), folder), cache,
+                settings.hidden() == null || !Files.isDirectory(settings.hidden().sources(folder)) ? null
                         : settings.hidden().sources(folder)));
     }
 
