@@ -60,6 +60,11 @@ public final class CourseCli implements Callable<Integer> {
         return root;
     }
 
+    /** A path as the user sees it: relative to the kit's root. */
+    String relative(Path path) {
+        return root().relativize(path.toAbsolutePath().normalize()).toString();
+    }
+
     Grader grader(Duration testTimeout) {
         return new Grader(root(), root().resolve(".course/build"), testTimeout);
     }
