@@ -140,14 +140,6 @@ class GradedTestsAreLabelledTest {
         return -1;
     }
 
-    private static String read(Path source) {
-        try {
-            return Files.readString(source);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source, e);
-        }
-    }
-
     /** Test classes without a task, tasks without tests, malformed and shared task ids. */
     private static List<String> labelProblems(JavaClasses classes, CourseModule module) {
         List<String> problems = new ArrayList<>();
