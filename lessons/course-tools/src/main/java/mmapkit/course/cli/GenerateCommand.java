@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  * every file about to be replaced or deleted is first copied to {@code .course/backup/<time>/},
  * under its own path, and the command names that folder.
  */
-@Command(name = "generate", sortOptions = false,
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write exercises/NN from solutions/NN with the stub generator (maintainers); --check only lists"
                 + " the differences.",
                 "Refuses when that would overwrite or delete your own work in exercises/ (files changed or added since"

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * Runs one experiment of a module (a {@code main} in its {@code experiments} package) on the
  * learner's code, or on the reference code, in a JVM of its own with a time limit.
  */
-@Command(name = "run", description = {"Run an experiment of module NN (a main program of its experiments package) on your"
+@Command(name = "run", mixinStandardHelpOptions = true, description = {"Run an experiment of module NN (a main program of its experiments package) on your"
         + " exercises, or with --solutions on the reference code.",
         "Without a name, list the experiments: what each shows and the tasks whose code it runs. An experiment whose"
                 + " tasks still throw their TODO stubs in your exercises is refused, naming the task."},
