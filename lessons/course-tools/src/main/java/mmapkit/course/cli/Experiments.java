@@ -206,7 +206,7 @@ final class Experiments {
                 }
                 if (!types.isEmpty() && depth == typeDepths.peek() + 1) {
                     int close = matching(code, i);
-                    String signature = header.strip();
+                    String signature = header.replaceAll("@[\\w.]+\\s*(\\([^)]*\\))?", " ").strip(); // annotations have parentheses too
                     int paren = signature.indexOf('(');
                     if (paren > 0) {
                         Matcher name = CALL_NAME.matcher(signature.substring(0, paren + 1));

@@ -33,6 +33,7 @@ class RunCommandTest {
             package mmapkit.demo;
 
             final class Helper {
+                @SuppressWarnings("unused") // an annotation's parentheses are not the method's
                 static int sum(int a, int b) {
                     // SOLUTION-BEGIN 01.2
                     return a + b;
