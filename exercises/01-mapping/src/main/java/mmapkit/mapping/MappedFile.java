@@ -218,7 +218,7 @@ public final class MappedFile implements AutoCloseable {
     @Override
     public void close() {
         // TODO 01.5 (see hint 01.5)
-        // TODO 01.5: unmap now, exactly once (see hint 01.5); until then mappings stay until the JVM exits
+        throw new UnsupportedOperationException("TODO 01.5: unmap now, exactly once: close the arena (see hint 01.5)");
     }
 
     private void checkOpen() {

@@ -22,7 +22,8 @@ class AnyOffsetTest {
     @Test
     void anUnalignedOffsetMapsExactlyTheBytesAskedFor() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 4 * 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, 5000, 300)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 5000, 300))) {
+            MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
             assertThat(segment.byteSize()).as("the segment is the 300 bytes asked for, not the page below").isEqualTo(300);
             for (long i = 0; i < 300; i++) {
@@ -37,7 +38,8 @@ class AnyOffsetTest {
     @Test
     void aRangeThatStraddlesAPageBoundary() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 3 * 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.PRIVATE, PAGE - 2, 4)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.PRIVATE, PAGE - 2, 4))) {
+            MappedFile mapping = closing.mapping();
             byte[] bytes = mapping.segment().toArray(ValueLayout.JAVA_BYTE);
             assertThat(bytes).as("4 bytes from offset %d: two at the end of page 0, two at the start of page 1", PAGE - 2)
                     .containsExactly(TestFiles.patternAt(PAGE - 2), TestFiles.patternAt(PAGE - 1),
@@ -48,7 +50,8 @@ class AnyOffsetTest {
     @Test
     void thePageSpanStartsAtThePageBelowTheOffset() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 4 * 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 5000, 4000)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 5000, 4000))) {
+            MappedFile mapping = closing.mapping();
             MemorySegment span = mapping.pageSpan();
             assertThat(span.address() % PAGE).as("the page span starts on a page boundary").isZero();
             assertThat(mapping.address() - span.address()).as("the segment starts 5000 - 4096 = 904 bytes into the span")
@@ -63,7 +66,8 @@ class AnyOffsetTest {
     @Test
     void theLastPartialPageReadsZeroPastTheEndOfTheFile() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 100);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, 0, 100)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 0, 100))) {
+            MappedFile mapping = closing.mapping();
             assertThat(mapping.segment().byteSize()).as("the segment is the 100 bytes of the file").isEqualTo(100);
             MemorySegment span = mapping.pageSpan();
             assertThat(span.byteSize()).as("the kernel maps whole pages: the span of a 100-byte file is one page").isEqualTo(PAGE);
@@ -78,7 +82,8 @@ class AnyOffsetTest {
     void storesPastTheEndOfTheFileNeverReachIt() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 100);
         byte[] before = Files.readAllBytes(file);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 100)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 100))) {
+            MappedFile mapping = closing.mapping();
             MemorySegment span = mapping.pageSpan();
             span.set(ValueLayout.JAVA_BYTE, 200, (byte) 42);
             assertThat(Files.size(file)).as("a store at byte 200 of the last page does not extend the file").isEqualTo(100);
@@ -93,7 +98,8 @@ class AnyOffsetTest {
         Path file = TestFiles.patterned(dir, "data.bin", 10 * 4096 + 17);
         long offset = 7 * 4096 + 3;
         long length = Files.size(file) - offset;
-        try (MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, offset, length)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, offset, length))) {
+            MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
             assertThat(segment.get(ValueLayout.JAVA_BYTE, length - 1)).as("the last byte of the file")
                     .isEqualTo(TestFiles.patternAt(offset + length - 1));

@@ -1,7 +1,7 @@
 package mmapkit.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,8 @@ class BeyondTwoGibTest {
     @Test
     void aWholeFileLargerThan2GibIsOneSegment() throws Exception {
         Path file = sparseWithMarkers();
-        try (MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, 0, SIZE)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 0, SIZE))) {
+            MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
             assertThat(segment.byteSize()).as("one segment of 3 GiB + 100 bytes: a MappedByteBuffer stops at 2 GiB")
                     .isEqualTo(SIZE);
@@ -48,7 +49,8 @@ class BeyondTwoGibTest {
     @Test
     void anOffsetBeyond2GibMapsTheRightBytes() throws Exception {
         Path file = sparseWithMarkers();
-        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 2 * GIB + 4099, 10)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 2 * GIB + 4099, 10))) {
+            MappedFile mapping = closing.mapping();
             assertThat(new String(mapping.segment().toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII))
                     .as("10 bytes at file offset 2 GiB + 4099").isEqualTo("past 2 GiB");
             mapping.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 'P');
@@ -114,16 +116,16 @@ class BeyondTwoGibTest {
     @Test
     void badBudgetsAndPositionsAreRefused() throws Exception {
         Path file = TestFiles.patterned(dir, "small.bin", 3 * 4096);
-        assertThatThrownBy(() -> FileWindows.open(file, MapMode.READ_ONLY, 4096))
+        assertThat(catchThrowable(() -> FileWindows.open(file, MapMode.READ_ONLY, 4096)))
                 .as("a budget of one page cannot hold a long that straddles a page boundary")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget 4096");
-        assertThatThrownBy(() -> FileWindows.open(file, MapMode.READ_ONLY, 10_000))
+        assertThat(catchThrowable(() -> FileWindows.open(file, MapMode.READ_ONLY, 10_000)))
                 .as("a budget that is not a whole number of pages")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget 10000");
         try (FileWindows windows = FileWindows.open(file, MapMode.READ_ONLY, 2 * 4096)) {
-            assertThatThrownBy(() -> windows.getLong(3 * 4096 - 4)).as("a long that runs past the end of the file")
+            assertThat(catchThrowable(() -> windows.getLong(3 * 4096 - 4))).as("a long that runs past the end of the file")
                     .isInstanceOfAny(IllegalArgumentException.class, IndexOutOfBoundsException.class).hasMessageContaining(String.valueOf(3 * 4096 - 4));
-            assertThatThrownBy(() -> windows.getByte(-1)).as("a negative position")
+            assertThat(catchThrowable(() -> windows.getByte(-1))).as("a negative position")
                     .isInstanceOfAny(IllegalArgumentException.class, IndexOutOfBoundsException.class).hasMessageContaining("-1");
         }
         assertThat(Files.size(file)).isEqualTo(3 * 4096);

@@ -2,6 +2,7 @@ package mmapkit.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,8 @@ class GrowTest {
     @Test
     void growExtendsTheFileAndKeepsTheData() throws Exception {
         Path file = TestFiles.patterned(dir, "log.bin", 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 4096)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 4096))) {
+            MappedFile mapping = closing.mapping();
             mapping.segment().set(ValueLayout.JAVA_BYTE, 10, (byte) -1);
             mapping.grow(3 * 4096);
             assertThat(Files.size(file)).as("grow(12288) extends the 4096-byte file to 12288 bytes").isEqualTo(3 * 4096);
@@ -39,10 +41,11 @@ class GrowTest {
     @Test
     void segmentsTakenBeforeGrowingAreInvalid() throws Exception {
         Path file = TestFiles.patterned(dir, "log.bin", 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 4096)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 4096))) {
+            MappedFile mapping = closing.mapping();
             MemorySegment old = mapping.segment();
             mapping.grow(2 * 4096);
-            assertThatThrownBy(() -> old.get(ValueLayout.JAVA_BYTE, 0))
+            assertThat(catchThrowable(() -> old.get(ValueLayout.JAVA_BYTE, 0)))
                     .as("the old mapping is unmapped by grow, so its segment must refuse access")
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
             assertThat(KernelView.bytesMappedOf(file)).as("only the new mapping of two pages is left in /proc/self/maps")
@@ -53,7 +56,8 @@ class GrowTest {
     @Test
     void growAtAnUnalignedOffsetKeepsTheOffset() throws Exception {
         Path file = TestFiles.patterned(dir, "log.bin", 2 * 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 5000, 100)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 5000, 100))) {
+            MappedFile mapping = closing.mapping();
             mapping.grow(10_000);
             assertThat(mapping.offset()).isEqualTo(5000);
             assertThat(Files.size(file)).as("the file must reach 5000 + 10000 bytes").isEqualTo(15_000);
@@ -66,8 +70,9 @@ class GrowTest {
     void onlyASharedMappingCanGrow() throws Exception {
         Path file = TestFiles.patterned(dir, "log.bin", 4096);
         for (MapMode mode : new MapMode[] {MapMode.READ_ONLY, MapMode.PRIVATE}) {
-            try (MappedFile mapping = MappedFile.map(file, mode, 0, 4096)) {
-                assertThatThrownBy(() -> mapping.grow(8192)).as("grow a %s mapping", mode)
+            try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, mode, 0, 4096))) {
+                MappedFile mapping = closing.mapping();
+                assertThat(catchThrowable(() -> mapping.grow(8192))).as("grow a %s mapping", mode)
                         .isInstanceOf(IllegalStateException.class).hasMessageContaining(mode.name());
                 assertThat(mapping.segment().get(ValueLayout.JAVA_BYTE, 1)).as("the mapping is left as it was")
                         .isEqualTo(TestFiles.patternAt(1));
@@ -79,7 +84,8 @@ class GrowTest {
     @Test
     void growingToTheSameOrASmallerLengthIsRefused() throws Exception {
         Path file = TestFiles.patterned(dir, "log.bin", 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 4096)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 4096))) {
+            MappedFile mapping = closing.mapping();
             assertThatThrownBy(() -> mapping.grow(4096)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("newLength 4096");
             assertThatThrownBy(() -> mapping.grow(-1)).isInstanceOf(IllegalArgumentException.class)

@@ -2,6 +2,7 @@ package mmapkit.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ class MapModesTest {
     @Test
     void readOnlyMapsTheFileAsItIs() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 3 * 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, 0, 3 * 4096)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 0, 3 * 4096))) {
+            MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
             assertThat(segment.byteSize()).as("the segment should be exactly the length asked for").isEqualTo(3 * 4096);
             for (long i : new long[] {0, 1, 4095, 4096, 3 * 4096 - 1}) {
@@ -38,9 +40,10 @@ class MapModesTest {
     @Test
     void writingThroughAReadOnlyMappingIsRefused() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, 0, 4096)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 0, 4096))) {
+            MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
-            assertThatThrownBy(() -> segment.set(ValueLayout.JAVA_BYTE, 10, (byte) 1))
+            assertThat(catchThrowable(() -> segment.set(ValueLayout.JAVA_BYTE, 10, (byte) 1)))
                     .as("a store through a READ_ONLY mapping: the JDK refuses it before the CPU could fault")
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-only");
         }
@@ -50,7 +53,8 @@ class MapModesTest {
     @Test
     void aStoreThroughASharedMappingIsSeenByReadAtOnce() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 2 * 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 2 * 4096)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 2 * 4096))) {
+            MappedFile mapping = closing.mapping();
             mapping.segment().set(ValueLayout.JAVA_BYTE, 5000, (byte) 99);
             assertThat(TestFiles.readAt(file, 5000, 1)[0])
                     .as("read() should see a SHARED store at once, before force() or close(): both use the same page-cache page")
@@ -63,7 +67,8 @@ class MapModesTest {
     @Test
     void aStoreThroughAPrivateMappingNeverReachesTheFile() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 2 * 4096);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.PRIVATE, 0, 2 * 4096)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.PRIVATE, 0, 2 * 4096))) {
+            MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
             segment.set(ValueLayout.JAVA_BYTE, 5000, (byte) 99);
             assertThat(segment.get(ValueLayout.JAVA_BYTE, 5000)).as("the PRIVATE mapping sees its own store").isEqualTo((byte) 99);
@@ -80,7 +85,7 @@ class MapModesTest {
     void mappingPastTheEndOfAFileOpenedReadOnlyIsRefused() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 4096);
         for (MapMode mode : new MapMode[] {MapMode.READ_ONLY, MapMode.PRIVATE}) {
-            assertThatThrownBy(() -> MappedFile.map(file, mode, 0, 8192))
+            assertThat(catchThrowable(() -> MappedFile.map(file, mode, 0, 8192)))
                     .as("%s [0, 8192) of a 4096-byte file: the file is opened read-only and cannot be extended", mode)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContainingAll("8192", "4096");
@@ -91,7 +96,8 @@ class MapModesTest {
     @Test
     void aSharedMappingPastTheEndExtendsTheFileAsJavaDoes() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 100);
-        try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 8192)) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 8192))) {
+            MappedFile mapping = closing.mapping();
             assertThat(Files.size(file)).as("FileChannel.map extends a file opened read-write to the end of the region")
                     .isEqualTo(8192);
             assertThat(mapping.segment().get(ValueLayout.JAVA_BYTE, 8000)).as("the extension reads zero").isZero();
@@ -108,7 +114,7 @@ class MapModesTest {
         assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, -1, 10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("offset -1");
         Path missing = dir.resolve("missing.bin");
-        assertThatThrownBy(() -> MappedFile.map(missing, MapMode.SHARED, 0, 4096))
+        assertThat(catchThrowable(() -> MappedFile.map(missing, MapMode.SHARED, 0, 4096)))
                 .as("mapping a file that does not exist").isInstanceOf(NoSuchFileException.class);
         assertThat(missing).as("a refused map must not create the file").doesNotExist();
         assertThat(Files.size(file)).isEqualTo(4096);

@@ -1,7 +1,7 @@
 package mmapkit.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
 import mmapkit.mapping.proc.MapsEntry;
@@ -94,7 +94,7 @@ class ProcFilesTest {
 
     @Test
     void aLineThatIsNotAMapsLineIsRefusedWithItsNumber() {
-        assertThatThrownBy(() -> ProcMaps.parse("55d0c8a00000-55d0c8a21000 rw-p 00000000 00:00 0 [heap]\nhello world\n"))
+        assertThat(catchThrowable(() -> ProcMaps.parse("55d0c8a00000-55d0c8a21000 rw-p 00000000 00:00 0 [heap]\nhello world\n")))
                 .as("line 2 is not a maps line")
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("line 2").hasMessageContaining("hello world");
@@ -110,7 +110,7 @@ class ProcFilesTest {
         assertThat(status.rssShmem()).as("RssShmem").isEqualTo(632L * 1024);
         assertThat(ProcField.parse("Rss:                   4 kB")).as("an smaps line")
                 .hasValueSatisfying(field -> assertThat(field.bytes()).isEqualTo(4096));
-        assertThatThrownBy(() -> ProcStatus.parse("Name:\tjava\nVmRSS:\t 1 kB\n")).as("a status text without VmSize")
+        assertThat(catchThrowable(() -> ProcStatus.parse("Name:\tjava\nVmRSS:\t 1 kB\n"))).as("a status text without VmSize")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VmSize");
     }
 

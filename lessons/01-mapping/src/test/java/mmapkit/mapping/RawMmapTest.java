@@ -7,6 +7,7 @@ import static mmapkit.mapping.natives.MemoryMapCalls.PROT_READ;
 import static mmapkit.mapping.natives.MemoryMapCalls.PROT_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
 import mmapkit.mapping.natives.NativeCallException;
@@ -39,7 +40,7 @@ class RawMmapTest {
         mapping.close();
         assertThat(KernelView.areaAt(address).filter(area -> area.start() == address && area.size() == 3 * PAGE))
                 .as("munmap removes the mapping at 0x%x", address).isEmpty();
-        assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_LONG, PAGE))
+        assertThat(catchThrowable(() -> segment.get(ValueLayout.JAVA_LONG, PAGE)))
                 .as("after close the segment must refuse access instead of touching unmapped memory (a JVM crash)")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
@@ -64,12 +65,12 @@ class RawMmapTest {
                 .hasMessageContainingAll("offset 4097", String.valueOf(PAGE));
         assertThatThrownBy(() -> RawMapping.map(PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, -4096))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -4096");
-        assertThatThrownBy(() -> RawMapping.anonymous(0, PROT_READ, MAP_PRIVATE))
+        assertThat(catchThrowable(() -> RawMapping.anonymous(0, PROT_READ, MAP_PRIVATE)))
                 .as("mmap refuses length 0 with EINVAL: say so before calling")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length 0");
         assertThatThrownBy(() -> RawMapping.anonymous(-PAGE, PROT_READ, MAP_PRIVATE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length -4096");
-        assertThatThrownBy(() -> RawMapping.anonymous(PAGE, PROT_READ, 0))
+        assertThat(catchThrowable(() -> RawMapping.anonymous(PAGE, PROT_READ, 0)))
                 .as("flags without MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE")
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll("MAP_SHARED", "MAP_PRIVATE", "MAP_SHARED_VALIDATE");
@@ -78,7 +79,7 @@ class RawMmapTest {
     @Test
     void anErrnoBecomesAnExceptionWithTheCallItsNameAndMeaning() {
         long huge = 1L << 62;
-        assertThatThrownBy(() -> RawMapping.anonymous(huge, PROT_READ | PROT_WRITE, MAP_PRIVATE))
+        assertThat(catchThrowable(() -> RawMapping.anonymous(huge, PROT_READ | PROT_WRITE, MAP_PRIVATE)))
                 .as("4 EiB is more than the address space: mmap fails with ENOMEM")
                 .isInstanceOfSatisfying(NativeCallException.class, e -> {
                     assertThat(e.errno()).isEqualTo(12);
@@ -88,7 +89,7 @@ class RawMmapTest {
                             .isEqualTo("mmap(0x0, 4611686018427387904, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)");
                     assertThat(e.getMessage()).contains("ENOMEM").contains("Cannot allocate memory");
                 });
-        assertThatThrownBy(() -> RawMapping.map(PAGE, PROT_READ, MAP_SHARED, -1, 0))
+        assertThat(catchThrowable(() -> RawMapping.map(PAGE, PROT_READ, MAP_SHARED, -1, 0)))
                 .as("a file mapping of descriptor -1: EBADF")
                 .isInstanceOfSatisfying(NativeCallException.class, e -> assertThat(e.errnoName()).isEqualTo("EBADF"));
     }
@@ -98,7 +99,7 @@ class RawMmapTest {
         Path file = TestFiles.patterned(dir, "data.bin", 2 * 4096);
         int readOnly = PosixFiles.open(file, PosixFiles.O_RDONLY, 0);
         try {
-            assertThatThrownBy(() -> RawMapping.map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, readOnly, 0))
+            assertThat(catchThrowable(() -> RawMapping.map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, readOnly, 0)))
                     .as("PROT_WRITE with MAP_SHARED on a descriptor open for reading only")
                     .isInstanceOfSatisfying(NativeCallException.class, e -> {
                         assertThat(e.errnoName()).isEqualTo("EACCES");

@@ -17,6 +17,30 @@ final class TestFiles {
     private TestFiles() {
     }
 
+    /**
+     * Closes a mapping for the tests of other tasks than 01.5. Until task 01.5 is done,
+     * {@link MappedFile#close()} is the stub that throws its TODO; a test of 01.3 must not fail for
+     * that, so this closes through it and lets only that TODO pass (the mapping then stays until the
+     * JVM exits, as before 01.5). Task 01.5's own tests call {@code close()} themselves.
+     */
+    record Closing(MappedFile mapping) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                mapping.close();
+            } catch (UnsupportedOperationException stub) {
+                if (stub.getMessage() == null || !stub.getMessage().startsWith("TODO 01.5")) {
+                    throw stub;
+                }
+            }
+        }
+    }
+
+    /** {@code try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(...)))}: see {@link Closing}. */
+    static Closing closing(MappedFile mapping) {
+        return new Closing(mapping);
+    }
+
     /** The byte at {@code position} of a {@link #patterned} file. */
     static byte patternAt(long position) {
         return (byte) (position * 7 % 251);

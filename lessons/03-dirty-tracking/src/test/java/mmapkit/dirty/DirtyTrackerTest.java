@@ -2,6 +2,7 @@ package mmapkit.dirty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
 import mmapkit.faults.PageRun;
@@ -164,26 +165,26 @@ class DirtyTrackerTest {
         DirtyTracker tracker = DirtyTracker.over(memory(size));
         assertThatThrownBy(() -> tracker.putByte(-1, (byte) 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("offset -1");
-        assertThatThrownBy(() -> tracker.putByte(size, (byte) 1)).as("offset %d is one past the last byte", size)
+        assertThat(catchThrowable(() -> tracker.putByte(size, (byte) 1))).as("offset %d is one past the last byte", size)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset " + size);
-        assertThatThrownBy(() -> tracker.putLong(size - 7, 1L)).as("8 bytes at %d would end 1 byte past the end", size - 7)
+        assertThat(catchThrowable(() -> tracker.putLong(size - 7, 1L))).as("8 bytes at %d would end 1 byte past the end", size - 7)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset " + (size - 7));
-        assertThatThrownBy(() -> tracker.put(size - 2, new byte[3])).as("3 bytes at %d would end past the end", size - 2)
+        assertThat(catchThrowable(() -> tracker.put(size - 2, new byte[3]))).as("3 bytes at %d would end past the end", size - 2)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset " + (size - 2))
                 .hasMessageContaining("length 3");
-        assertThatThrownBy(() -> tracker.put(Long.MAX_VALUE, new byte[8])).as("offset + length overflows a long")
+        assertThat(catchThrowable(() -> tracker.put(Long.MAX_VALUE, new byte[8]))).as("offset + length overflows a long")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset " + Long.MAX_VALUE);
         assertThatThrownBy(() -> tracker.put(0, null)).isInstanceOf(NullPointerException.class);
         assertThat(tracker.dirtyRuns()).as("a refused write marks nothing").isEmpty();
         assertThat(tracker.segment().get(ValueLayout.JAVA_BYTE, size - 1)).as("and writes nothing, not even the bytes"
                 + " that would have fitted").isZero();
 
-        assertThatThrownBy(() -> tracker.isDirty(4)).as("pages 0..3 only").isInstanceOf(IllegalArgumentException.class)
+        assertThat(catchThrowable(() -> tracker.isDirty(4))).as("pages 0..3 only").isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("page 4");
         assertThatThrownBy(() -> tracker.isDirty(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("page -1");
         assertThatThrownBy(() -> DirtyTracker.over(null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> DirtyTracker.over(memory(PAGE).asReadOnly()))
+        assertThat(catchThrowable(() -> DirtyTracker.over(memory(PAGE).asReadOnly())))
                 .as("a tracker of writes over a read-only segment could never write")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-only");
     }
@@ -193,14 +194,14 @@ class DirtyTrackerTest {
         DirtyTracker tracker = DirtyTracker.over(memory(4 * PAGE));
         tracker.putByte(0, (byte) 1);
         arena.close(); // as MappedFile.close() unmaps a mapping
-        assertThatThrownBy(() -> tracker.putLong(PAGE, 1L))
+        assertThat(catchThrowable(() -> tracker.putLong(PAGE, 1L)))
                 .as("the memory is gone: writing there must fail, and say that the segment is closed")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThatThrownBy(() -> tracker.put(PAGE, new byte[] {1}))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThat(tracker.dirtyRuns()).as("the failed writes marked nothing; the bitmap still says what was written")
                 .containsExactly(new PageRun(0, 1));
-        assertThatThrownBy(() -> DirtyTracker.over(tracker.segment())).as("no tracker over a closed segment")
+        assertThat(catchThrowable(() -> DirtyTracker.over(tracker.segment()))).as("no tracker over a closed segment")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 }

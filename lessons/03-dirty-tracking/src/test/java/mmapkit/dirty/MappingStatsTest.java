@@ -2,6 +2,7 @@ package mmapkit.dirty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
 import mmapkit.faults.Advice;
@@ -81,7 +82,7 @@ class MappingStatsTest {
                 """;
         assertThat(MemInfo.parse(meminfo)).as("Dirty and Writeback in bytes; WritebackTmp is another counter")
                 .isEqualTo(new MemInfo(1364 * KB, 12 * KB));
-        assertThatThrownBy(() -> MemInfo.parse("MemTotal: 4 kB\nWriteback: 0 kB\n"))
+        assertThat(catchThrowable(() -> MemInfo.parse("MemTotal: 4 kB\nWriteback: 0 kB\n")))
                 .as("meminfo text without a Dirty line").isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Dirty");
         MemInfo now = MemInfo.current();
@@ -135,7 +136,7 @@ class MappingStatsTest {
 
     @Test
     void refusesHeapAndClosedSegments() throws Exception {
-        assertThatThrownBy(() -> MappingStats.of(MemorySegment.ofArray(new byte[16])))
+        assertThat(catchThrowable(() -> MappingStats.of(MemorySegment.ofArray(new byte[16]))))
                 .as("a heap segment is in no mapping of its own").isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("segment");
         Path file = files.synced("closed.bin", 1);
@@ -144,7 +145,7 @@ class MappingStatsTest {
             stale = mapping.segment();
         }
         long address = stale.address();
-        assertThatThrownBy(() -> MappingStats.of(stale)).as("a segment of a closed mapping")
+        assertThat(catchThrowable(() -> MappingStats.of(stale))).as("a segment of a closed mapping")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(Long.toHexString(address));
     }
 }

@@ -18,6 +18,17 @@ import java.lang.annotation.Target;
  * @Task(id = "01.3", points = 15, title = "Map a file at any offset")
  * class MapAtAnyOffsetTest { ... }
  * }</pre>
+ *
+ * <p>A failed assertion is what the learner reads ({@code ./course check} prints it under the
+ * task, with the hint), so each one says what was expected and why, in the learner's terms: the
+ * call with its arguments and the rule it broke ("alignUp(Long.MAX_VALUE) would overflow: it must
+ * be refused, not wrap around to a negative number"), not only the values. Give it with
+ * {@code .as(...)} <em>before</em> the assertion that can fail: AssertJ attaches a description only
+ * to what comes after it. So an expected exception is written
+ * {@code assertThat(catchThrowable(() -> call())).as("...").isInstanceOf(...)}: in
+ * {@code assertThatThrownBy(() -> call()).as("...")} the check that something was thrown runs
+ * before {@code .as}, and a call that throws nothing fails with AssertJ's bare "Expecting code to
+ * raise a throwable." The kit's invariants refuse that form in graded tests.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -176,7 +176,7 @@ class ArchitectureRulesTest {
                 .toList();
     }
 
-    private static Document parse(Path pom) {
+    static Document parse(Path pom) {
         try {
             return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
         } catch (Exception e) {
@@ -189,7 +189,7 @@ class ArchitectureRulesTest {
         return texts.isEmpty() ? null : texts.getFirst();
     }
 
-    private static List<String> texts(Document document, String xpath) {
+    static List<String> texts(Document document, String xpath) {
         try {
             NodeList nodes = (NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, document, XPathConstants.NODESET);
             List<String> texts = new ArrayList<>();

@@ -2,12 +2,6 @@ package mmapkit.invariants;
 
 import mmapkit.course.stubs.StubGenerator;
 
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -227,6 +221,28 @@ final class FixtureKit {
         return delete("exercises/" + module + "/target");
     }
 
+    /**
+     * Records the exercise's files as they are now in its manifest, as if the generator had written
+     * them: a maintainer who edited {@code exercises/} and its manifest by hand. (Without this, the
+     * checks take edited exercise files for a learner's work and look at the generated exercise.)
+     */
+    FixtureKit manifestAsIs(String module) {
+        Path exercise = root.resolve("exercises").resolve(module);
+        java.util.SortedMap<Path, byte[]> files = new java.util.TreeMap<>();
+        try (Stream<Path> walk = Files.walk(exercise)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                Path relative = exercise.relativize(file);
+                if (!relative.startsWith("target") && !relative.toString().equals(StubGenerator.MANIFEST)) {
+                    files.put(relative, Files.readAllBytes(file));
+                }
+            }
+            Files.writeString(exercise.resolve(StubGenerator.MANIFEST), StubGenerator.manifest(files));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the manifest of " + exercise, e);
+        }
+        return this;
+    }
+
     /** Compiles every source set that changed since the last build, modules in course order. */
     KitLayout build() {
         KitLayout kit = new KitLayout(root);
@@ -250,23 +266,9 @@ final class FixtureKit {
         if (sources.isEmpty() || Files.isDirectory(output)) {
             return;
         }
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> classPath = new ArrayList<>(kitClassPath.stream().map(path -> root.resolve(path).toString()).toList());
         classPath.add(System.getProperty("java.class.path"));
-        List<String> options = List.of("-d", output.toString(), "-cp", String.join(File.pathSeparator, classPath),
-                "-proc:none", "-implicit:none", "-nowarn", "-XDsuppressNotes",
-                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
-        try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, null)) {
-            Files.createDirectories(output);
-            boolean compiled = compiler.getTask(null, files, diagnostics, options, null,
-                    files.getJavaFileObjectsFromPaths(sources)).call();
-            if (!compiled) {
-                throw new IllegalStateException("the fixture " + sourceFolder + " does not compile: " + diagnostics.getDiagnostics());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot compile " + sourceFolder, e);
-        }
+        Javac.compile("the fixture " + sourceFolder, sources, classPath, output);
     }
 
     /** {@code x/src/main/java/...} compiles to {@code x/target/classes}, {@code src/test/java} to test-classes. */

@@ -86,7 +86,58 @@ class GradedTestsAreLabelledTest {
         Set<String> taskIds = GradedTask.in(classes).stream().map(GradedTask::id).collect(Collectors.toCollection(TreeSet::new));
         problems.addAll(hintProblems(kit, module, taskIds));
         problems.addAll(solutionRegionProblems(kit, module, taskIds));
+        for (Path source : kit.javaFiles(kit.lessons(module).resolve("src/test/java"))) {
+            problems.addAll(lateDescriptions(kit.relative(source), read(source)));
+        }
         return problems;
+    }
+
+    private static final Pattern CHECKS_AT_ONCE = Pattern.compile("\\b(assertThatThrownBy|isThrownBy)\\(");
+    private static final Pattern DESCRIPTION = Pattern.compile("\\s*\\.(as|describedAs)\\(");
+
+    /**
+     * Descriptions AssertJ never shows: {@code assertThatThrownBy(...)} and {@code isThrownBy(...)}
+     * check at once that something was thrown, so a {@code .as(...)} after them is lost exactly when
+     * the learner's code throws nothing (the learner reads "Expecting code to raise a throwable.").
+     */
+    static List<String> lateDescriptions(String file, String source) {
+        List<String> problems = new ArrayList<>();
+        Matcher call = CHECKS_AT_ONCE.matcher(source);
+        while (call.find()) {
+            int close = closingParenthesis(source, call.end() - 1);
+            if (close > 0 && DESCRIPTION.matcher(source).region(close + 1, source.length()).lookingAt()) {
+                int line = (int) source.substring(0, call.start()).chars().filter(c -> c == '\n').count() + 1;
+                problems.add(file + ":" + line + ": " + call.group(1) + "(...) fails before its .as(...) is attached,"
+                        + " so a learner whose code throws nothing never reads the description: write"
+                        + " assertThat(catchThrowable(() -> ...)).as(\"...\").isInstanceOf(...) (see the Javadoc of @Task)");
+            }
+        }
+        return problems;
+    }
+
+    /** The index of the parenthesis that closes the one at {@code open}, skipping literals; -1 when none. */
+    private static int closingParenthesis(String source, int open) {
+        int depth = 0;
+        for (int i = open; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (source.startsWith("\"\"\"", i)) {
+                int end = source.indexOf("\"\"\"", i + 3);
+                if (end < 0) {
+                    return -1;
+                }
+                i = end + 2;
+            } else if (c == '"' || c == '\'') {
+                i++;
+                while (i < source.length() && source.charAt(i) != c) {
+                    i += source.charAt(i) == '\\' ? 2 : 1;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Test classes without a task, tasks without tests, malformed and shared task ids. */
@@ -378,6 +429,28 @@ class GradedTestsAreLabelledTest {
             assertThatThrownBy(() -> problemsOfModule01(fixture))
                     .hasMessage("module 01-mapping has no graded tests: lessons/01-mapping/src/test/java holds no Java"
                             + " source; write one @Task test class per exercise");
+        }
+
+        @Test
+        void aDescriptionAttachedAfterTheCheckThatSomethingWasThrown() {
+            String source = """
+                    class T {
+                        void t() {
+                            assertThatThrownBy(() -> Pages.alignUp(call(")", '(')))
+                                    .as("alignUp(MAX) must be refused").isInstanceOf(IllegalArgumentException.class);
+                            assertThat(catchThrowable(() -> Pages.alignUp(1))).as("fine").isNull();
+                            assertThatThrownBy(() -> Pages.alignUp(2)).isInstanceOf(IllegalArgumentException.class);
+                            assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> x()).describedAs("late");
+                        }
+                    }
+                    """;
+            assertThat(lateDescriptions("T.java", source)).containsExactly(
+                    "T.java:3: assertThatThrownBy(...) fails before its .as(...) is attached, so a learner whose code"
+                            + " throws nothing never reads the description: write assertThat(catchThrowable(() -> ...))"
+                            + ".as(\"...\").isInstanceOf(...) (see the Javadoc of @Task)",
+                    "T.java:7: isThrownBy(...) fails before its .as(...) is attached, so a learner whose code"
+                            + " throws nothing never reads the description: write assertThat(catchThrowable(() -> ...))"
+                            + ".as(\"...\").isInstanceOf(...) (see the Javadoc of @Task)");
         }
     }
 }

@@ -32,7 +32,9 @@ import java.util.stream.Stream;
  * The graded tests decide: every one passes on the reference solution, and every one fails on
  * the starter code the stub generator makes. A test the stub passes asserts nothing about the
  * exercise; a test the solution fails grades learners against a wrong answer. Also:
- * {@code exercises/} is exactly what the generator makes.
+ * {@code exercises/} is generated from the current solutions (its manifest is what the generator
+ * makes now); a learner's work in it is a note, never a failure. Nothing here grades
+ * {@code exercises/} itself: the stubs graded are generated afresh into {@code target/fresh-stubs}.
  *
  * <p>The tests run through the same grader as {@code ./course grade}, so this also proves that
  * grading the solutions gives full points and grading the stubs gives none.
@@ -53,8 +55,11 @@ class GradedTestsDecideTest {
         return kit.modules().stream().map(module -> {
             KitModule kitModule = new KitModule(kit.root(), module.folder());
             return dynamicContainer(module.folder(), Stream.of(
-                    dynamicTest("exercises/ is what the stub generator makes",
-                            () -> Problems.assertNone("exercises/" + module, generatedProblems(kit, module))),
+                    dynamicTest("exercises/ is generated from the current solutions/",
+                            () -> {
+                                learnersWork(kit, module).ifPresent(System.out::println);
+                                Problems.assertNone("exercises/" + module, generatedProblems(kit, module));
+                            }),
                     dynamicContainer("every graded test passes on solutions/", Stream.of(kitModule).flatMap(graded -> {
                         ModuleResult solutions = grader.grade(graded, Target.SOLUTIONS);
                         return Stream.concat(
@@ -74,12 +79,34 @@ class GradedTestsDecideTest {
         });
     }
 
+    /**
+     * Where {@code exercises/NN} is not generated from the solutions as they are now: its manifest
+     * ({@code exercises/NN/.generated-stubs}, what the generator wrote) differs from what the
+     * generator makes today, because a solution changed and the exercise was not generated again.
+     * A learner's edits of the exercise files are no problem here (see {@link #learnersWork}).
+     */
     static List<String> generatedProblems(KitLayout kit, CourseModule module) {
-        return StubGenerator.check(kit.toolkit(KitLayout.Side.SOLUTIONS, module), kit.toolkit(KitLayout.Side.EXERCISES, module))
+        return StubGenerator.checkManifest(kit.toolkit(KitLayout.Side.SOLUTIONS, module), kit.toolkit(KitLayout.Side.EXERCISES, module))
                 .stream()
-                .map(difference -> "exercises/" + module + "/" + difference + ": exercises/ is generated, never edited;"
-                        + " run ./course generate " + module.number() + " and commit the result")
+                .map(difference -> "exercises/" + module + "/" + difference + ": run ./course generate " + module.number()
+                        + " and commit exercises/" + module + " (it never overwrites a learner's work without --force)")
                 .toList();
+    }
+
+    /**
+     * A short note when {@code exercises/NN} holds work that the generator did not write (a
+     * learner's solutions and experiments): never a failure. The checks of {@code exercises/}
+     * then look at the exercise as the generator makes it ({@link KitLayout#toolkitClasses}).
+     */
+    static Optional<String> learnersWork(KitLayout kit, CourseModule module) {
+        List<StubGenerator.Difference> changes = StubGenerator.learnerChanges(kit.toolkit(KitLayout.Side.EXERCISES, module));
+        if (changes.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> shown = changes.stream().limit(5).map(change -> change.path() + " (" + change.problem() + ")").toList();
+        return Optional.of("NOTE exercises/" + module + " holds your own work, which the kit's checks leave alone: "
+                + String.join(", ", shown) + (changes.size() > shown.size() ? " and " + (changes.size() - shown.size())
+                + " more" : "") + ". (Maintainers: `./course generate --check` lists every difference.)");
     }
 
     /** Why a module could not be graded at all. */
@@ -220,8 +247,8 @@ class GradedTestsDecideTest {
         }
 
         @Test
-        void exercisesEditedByHand() {
-            FixtureKit fixture = FixtureKit.cleanModule01(root).exercise(MODULE_01, """
+        void aSolutionChangedWithoutGeneratingTheExerciseAgain() {
+            FixtureKit fixture = FixtureKit.cleanModule01(root).solution(MODULE_01, """
                     package mmapkit.mapping;
 
                     public final class Extra {
@@ -229,8 +256,46 @@ class GradedTestsDecideTest {
                     """);
             KitLayout kit = fixture.build();
             assertThat(generatedProblems(kit, new CourseModule(MODULE_01))).singleElement().asString()
-                    .startsWith("exercises/01-mapping/src/main/java/mmapkit/mapping/Extra.java: is not generated from the solution")
-                    .endsWith("run ./course generate 01 and commit the result");
+                    .isEqualTo("exercises/01-mapping/src/main/java/mmapkit/mapping/Extra.java: is generated from the"
+                            + " solution now, but the exercise was generated without it: run ./course generate 01 and"
+                            + " commit exercises/01-mapping (it never overwrites a learner's work without --force)");
+        }
+
+        @Test
+        void aLearnersWorkInExercisesAsANoteNotAProblem() {
+            FixtureKit fixture = FixtureKit.cleanModule01(root)
+                    .exercise(MODULE_01, """
+                            package mmapkit.mapping;
+
+                            /** Page arithmetic. */
+                            public final class Pages {
+                                private Pages() {
+                                }
+
+                                public static long alignDown(long offset, long pageSize) {
+                                    return offset / pageSize * pageSize;
+                                }
+                            }
+                            """)
+                    .exercise(MODULE_01, """
+                            package mmapkit.mapping;
+
+                            public final class MyExperiment {
+                                public static void main(String[] args) {
+                                    System.exit(0);
+                                }
+                            }
+                            """);
+            KitLayout kit = fixture.build();
+            CourseModule module = new CourseModule(MODULE_01);
+            assertThat(generatedProblems(kit, module)).isEmpty();
+            assertThat(learnersWork(kit, module)).hasValueSatisfying(note -> assertThat(note)
+                    .startsWith("NOTE exercises/01-mapping holds your own work, which the kit's checks leave alone:")
+                    .contains("src/main/java/mmapkit/mapping/MyExperiment.java (added)",
+                            "src/main/java/mmapkit/mapping/Pages.java (changed)"));
+            // the API and architecture checks look at the generated exercise, not at the learner's extra class
+            assertThat(SamePublicApiTest.differences(kit, module)).isEmpty();
+            assertThat(ArchitectureRulesTest.classProblems(kit, module)).isEmpty();
         }
     }
 }

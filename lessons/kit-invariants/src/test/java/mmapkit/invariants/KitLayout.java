@@ -2,11 +2,15 @@ package mmapkit.invariants;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import mmapkit.course.grading.HostClassPath;
+import mmapkit.course.stubs.StubGenerator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -67,7 +71,11 @@ record KitLayout(Path root) {
         return root.resolve(side.folder()).resolve(module.folder());
     }
 
-    /** The compiled toolkit code of one side of a module. */
+    /**
+     * The compiled toolkit code of one side of a module. For the exercises, that is what the
+     * reactor built from {@code exercises/NN}, unless a learner changed it since it was generated:
+     * then the exercise as the generator makes it, so a learner's work never breaks the kit's checks.
+     */
     Path toolkitClasses(Side side, CourseModule module) {
         Path toolkit = toolkit(side, module);
         if (!Files.isDirectory(toolkit)) {
@@ -76,7 +84,45 @@ record KitLayout(Path root) {
                 case EXERCISES -> "generate it from solutions/" + module + " with the stub generator";
             });
         }
+        if (side == Side.EXERCISES && !StubGenerator.learnerChanges(toolkit).isEmpty()) {
+            return generatedExerciseClasses(module);
+        }
         return built(toolkit.resolve("target/classes"));
+    }
+
+    /**
+     * The classes of the exercise as the generator makes it from {@code solutions/NN}, compiled
+     * here: what the checks of {@code exercises/} look at in a learner's copy, whose
+     * {@code exercises/NN} holds the learner's own work (see {@link StubGenerator#learnerChanges}).
+     */
+    Path generatedExerciseClasses(CourseModule module) {
+        Path folder = root.resolve("lessons/kit-invariants/target/generated-exercises").resolve(module.folder());
+        Path classes = folder.resolve("classes");
+        deleteTree(folder);
+        StubGenerator.write(toolkit(Side.SOLUTIONS, module), folder.resolve("module"));
+        List<String> classPath = new ArrayList<>();
+        for (CourseModule earlier : modules()) {
+            if (earlier.number().compareTo(module.number()) < 0) {
+                classPath.add(built(toolkit(Side.SOLUTIONS, earlier).resolve("target/classes")).toString());
+            }
+        }
+        classPath.addAll(HostClassPath.libraries());
+        Javac.compile("the exercise generated from solutions/" + module, javaFiles(folder.resolve("module/src/main/java")),
+                classPath, classes);
+        return classes;
+    }
+
+    private static void deleteTree(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + folder, e);
+        }
     }
 
     /** {@code lessons/NN-name}: graded tests and hints. */

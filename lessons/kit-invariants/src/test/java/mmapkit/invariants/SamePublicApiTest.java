@@ -255,7 +255,7 @@ class SamePublicApiTest {
 
                     public interface Extra {
                     }
-                    """);
+                    """).manifestAsIs(MODULE_01);
             assertThat(differencesOfModule01(fixture)).containsExactly(
                     "solutions has `public final class mmapkit.mapping.Pages extends java.lang.Object`, exercises lacks it",
                     "solutions has `mmapkit.mapping.Pages: public static long alignDown(long, long)`, exercises lacks it",

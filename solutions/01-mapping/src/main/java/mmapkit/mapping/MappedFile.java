@@ -293,7 +293,7 @@ public final class MappedFile implements AutoCloseable {
         closed = true;
         arena.close();
         // SOLUTION-STUB
-        // // TODO 01.5: unmap now, exactly once (see hint 01.5); until then mappings stay until the JVM exits
+        // throw new UnsupportedOperationException("TODO 01.5: unmap now, exactly once: close the arena (see hint 01.5)");
         // SOLUTION-END
     }
 

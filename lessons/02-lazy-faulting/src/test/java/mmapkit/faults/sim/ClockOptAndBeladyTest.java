@@ -1,7 +1,7 @@
 package mmapkit.faults.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
 import org.junit.jupiter.api.Test;
@@ -173,9 +173,9 @@ class ClockOptAndBeladyTest {
         assertThat(lru.faultsWith(3)).as("LRU on Belady's string with 3 frames").isEqualTo(10);
         assertThat(lru.faultsWith(4)).as("and with 4 frames: fewer, as one would hope").isEqualTo(8);
 
-        assertThatThrownBy(() -> FaultCurve.measure(new Fifo(), BELADY, 0, 5)).as("a curve from 0 frames")
+        assertThat(catchThrowable(() -> FaultCurve.measure(new Fifo(), BELADY, 0, 5))).as("a curve from 0 frames")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minFrames 0");
-        assertThatThrownBy(() -> FaultCurve.measure(new Fifo(), BELADY, 4, 3)).as("a curve from 4 down to 3 frames")
+        assertThat(catchThrowable(() -> FaultCurve.measure(new Fifo(), BELADY, 4, 3))).as("a curve from 4 down to 3 frames")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("maxFrames 3", "minFrames 4");
     }
 }

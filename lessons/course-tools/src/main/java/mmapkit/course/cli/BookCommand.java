@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** Builds the book through the Maven wrapper and says where the HTML and the PDF are. */
-@Command(name = "book", description = "Build the book (HTML and PDF, with outputs captured from real runs) and print where it is.")
+@Command(name = "book", mixinStandardHelpOptions = true, description = "Build the book (HTML and PDF, with outputs captured from real runs) and print where it is.")
 final class BookCommand implements Callable<Integer> {
 
     private static final long BUILD_TIMEOUT_MINUTES = 20;

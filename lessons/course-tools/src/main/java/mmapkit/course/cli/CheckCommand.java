@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** Runs one module's graded tests against the learner's code and explains every failure. */
-@Command(name = "check", description = "Run the graded tests of module NN against your exercises; explain each failure"
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Run the graded tests of module NN against your exercises; explain each failure"
         + " with the test's message and the task's hint.")
 final class CheckCommand implements Callable<Integer> {
 
@@ -53,7 +53,8 @@ final class CheckCommand implements Callable<Integer> {
         // one task checked: show that task only, so tasks that did not run do not look lost
         ModuleResult shown = task == null ? result : new ModuleResult(result.module(), result.target(),
                 result.tasks().stream().filter(t -> t.id().equals(task)).toList(), result.problem());
-        out.print(TextReport.render(new GradeReport("exercises", List.of(shown)), task == null ? FAILURES_SHOWN : Integer.MAX_VALUE));
+        String report = TextReport.render(new GradeReport("exercises", List.of(shown)), task == null ? FAILURES_SHOWN : Integer.MAX_VALUE);
+        out.print(task == null ? report : taskHeading(report, module, task));
         // the hint of the first task that failed: the one to work on now
         TaskResult failed = result.problem() == null
                 ? shown.tasks().stream().filter(t -> t.status() == TaskResult.Status.FAILED).findFirst().orElse(null) : null;
@@ -67,5 +68,19 @@ final class CheckCommand implements Callable<Integer> {
                 : (allDone ? "Task " + task + " is done" : "Task " + task + " is not done yet");
         out.printf("%s (graded in %.1f s)%n", verdict, millis / 1000.0);
         return allDone ? 0 : 1;
+    }
+
+    /** The report's heading names the task when one task was checked: its points are the task's, not the module's. */
+    static String taskHeading(String report, KitModule module, String task) {
+        String heading = "Module " + module.folder();
+        if (!report.startsWith(heading)) {
+            return report;
+        }
+        String replacement = String.format("%-" + Math.max(heading.length(), 44) + "s", "Task " + task + " of " + module.folder());
+        int end = heading.length();
+        while (end < report.length() && end < replacement.length() && report.charAt(end) == ' ') {
+            end++;
+        }
+        return replacement.strip() + " ".repeat(Math.max(1, end - replacement.strip().length())) + report.substring(end);
     }
 }

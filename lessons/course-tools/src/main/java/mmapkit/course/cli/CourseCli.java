@@ -39,8 +39,8 @@ import java.util.concurrent.Callable;
                 "  ./course grade --target solutions --format md",
                 "  ./course run 01 LastPartialPage   run an experiment of the book on your code",
                 "  ./course book                 build the book (HTML and PDF)",
-                "  ./course grade --batch DIR --output GRADES   grade every learner's submission (instructors)",
-                "  ./course export --out DIR --modules 01,02    the repository a class receives (instructors)"})
+                "  ./course grade --batch DIR --output OUT   grade every submission (teachers)",
+                "  ./course export --out DIR --modules 01,02   the class's repository (teachers)"})
 public final class CourseCli implements Callable<Integer> {
 
     @Option(names = "--kit", description = "the kit's root folder (default: the one the course script lives in)",
@@ -60,16 +60,34 @@ public final class CourseCli implements Callable<Integer> {
         return root;
     }
 
+    /** A path as the user sees it: relative to the kit's root. */
+    String relative(Path path) {
+        return root().relativize(path.toAbsolutePath().normalize()).toString();
+    }
+
     Grader grader(Duration testTimeout) {
         return new Grader(root(), root().resolve(".course/build"), testTimeout);
     }
 
+    /** The module a command's argument names; a bad name is a usage error of that command (its usage is shown). */
     KitModule module(String name) {
         try {
             return KitModule.named(root(), name);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(runningCommand(), e.getMessage());
         }
+    }
+
+    /** The command being run: the innermost subcommand of this command line. */
+    private CommandLine runningCommand() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        if (parsed == null) {
+            return spec.commandLine();
+        }
+        while (parsed.hasSubcommand()) {
+            parsed = parsed.subcommand();
+        }
+        return parsed.commandSpec().commandLine();
     }
 
     @Override

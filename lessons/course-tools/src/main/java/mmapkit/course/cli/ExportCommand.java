@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Writes the repository a class receives: exercises, visible tests, machinery, build; no solutions of assigned modules. */
-@Command(name = "export", description = {"Write the repository a class receives (for instructors): the exercises, visible graded",
-        "tests and hints of the assigned modules, the course tools, the build and a README, but no solution sources",
-        "of the assigned modules. Earlier modules' reference code that the exercises build on is released as",
-        "sources or compiled (jar)."})
+@Command(name = "export", mixinStandardHelpOptions = true, description = {"Write the repository a class receives (for instructors).",
+        "It holds the exercises, visible graded tests and hints of the assigned modules, the course tools, the build"
+                + " and a README, but no solution sources of the assigned modules. Earlier modules' reference code that"
+                + " the exercises build on is released as sources or compiled (jar)."})
 final class ExportCommand implements Callable<Integer> {
 
     @ParentCommand

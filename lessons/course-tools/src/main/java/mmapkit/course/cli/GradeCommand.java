@@ -34,11 +34,11 @@ import java.util.concurrent.Callable;
  * Grades modules against the exercises or the solutions of this kit, or a learner's submission
  * (its exercise sources only, each module in a JVM of its own), as a table, Markdown or JSON.
  */
-@Command(name = "grade", description = {"Grade the exercises (or the reference solutions) of this kit and print a report.",
-        "With --submission, grade a learner's work (a folder, a git working copy or a .zip): only its",
-        "exercises/NN-name/src/main/java is taken; the tests and the rest come from this kit.",
-        "With --batch DIR, grade every submission in DIR (one folder or .zip per learner) and write a",
-        "gradebook (gradebook.csv, NAME.md and NAME.json per learner) to --output DIR."})
+@Command(name = "grade", mixinStandardHelpOptions = true, description = {"Grade the exercises (or the reference solutions) of this kit and print a report.",
+        "With --submission, grade a learner's work (a folder, a git working copy or a .zip): only its"
+                + " exercises/NN-name/src/main/java is taken; the tests and the rest come from this kit.",
+        "With --batch DIR, grade every submission in DIR (one folder or .zip per learner) and write a gradebook"
+                + " (gradebook.csv, NAME.md and NAME.json per learner) to --output DIR."})
 final class GradeCommand implements Callable<Integer> {
 
     enum Format { text, md, json, classroom }

@@ -26,8 +26,13 @@ import java.util.stream.Stream;
  * Runs one experiment of a module (a {@code main} in its {@code experiments} package) on the
  * learner's code, or on the reference code, in a JVM of its own with a time limit.
  */
-@Command(name = "run", description = "Run an experiment of module NN (a main program of its experiments package) on your"
-        + " exercises, or with --solutions on the reference code. Without a name, list the experiments.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = {"Run an experiment of module NN (a main program of its experiments package) on your"
+        + " exercises, or with --solutions on the reference code.",
+        "Without a name, list the experiments: what each shows and the tasks whose code it runs. An experiment whose"
+                + " tasks still throw their TODO stubs in your exercises is refused, naming the task."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:listed, or the experiment ended normally", "1:refused (a task it needs is not done), timed"
+                + " out, or the experiment failed", "2:bad usage"})
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -53,15 +58,35 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = cli.spec.commandLine().getOut();
         KitModule module = cli.module(moduleName);
         Target target = solutions ? Target.SOLUTIONS : Target.EXERCISES;
-        List<String> experiments = experiments(module, target);
+        // the reference code shows what the solution regions call, which the stubs left out
+        List<Experiments.Experiment> experiments = solutions ? Experiments.of(module.toolkitSources(target))
+                : Experiments.withTasksOf(Experiments.of(module.toolkitSources(target)),
+                        Experiments.of(module.toolkitSources(Target.SOLUTIONS)));
         if (experiment == null) {
-            out.println("Experiments of module " + module + " (./course run " + module.number() + " NAME):");
-            experiments.forEach(name -> out.println("  " + name.substring(name.lastIndexOf('.') + 1)));
+            out.println("Experiments of module " + module + " (./course run " + module.number() + " NAME" + (solutions ? " --solutions" : "")
+                    + "), what each shows, and the tasks whose code it runs:");
+            for (Experiments.Experiment each : experiments) {
+                out.println("  " + each.simpleName());
+                out.println("      " + (each.shows().isEmpty() ? "(no description)" : each.shows()));
+                out.println("      " + needs(each, solutions));
+            }
             return 0;
         }
-        String className = experiments.stream().filter(name -> name.endsWith("." + experiment)).findFirst()
+        Experiments.Experiment chosen = experiments.stream().filter(each -> each.simpleName().equals(experiment)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("module " + module + " has no experiment '" + experiment
-                        + "': its experiments are " + experiments.stream().map(n -> n.substring(n.lastIndexOf('.') + 1)).toList()));
+                        + "': its experiments are " + experiments.stream().map(Experiments.Experiment::simpleName).toList()));
+        String className = chosen.className();
+        if (!solutions && !chosen.unfinished().isEmpty()) {
+            PrintWriter err = cli.spec.commandLine().getErr();
+            String first = chosen.unfinished().first();
+            err.println("course: " + experiment + " runs the code of task" + (chosen.unfinished().size() > 1 ? "s " : " ")
+                    + String.join(", ", chosen.unfinished()) + ", not done yet in exercises/" + module.folder() + " ("
+                    + chosen.stubs().get(first) + "); on your code it would only show that stub.");
+            err.println("  do task " + first + " first (./course check " + module.number() + " " + first
+                    + " says how far it is), or run it on the reference code: ./course run " + module.number() + " "
+                    + experiment + " --solutions");
+            return 1;
+        }
         if (timeoutSeconds <= 0) {
             throw new IllegalArgumentException("--timeout " + timeoutSeconds + " must be a positive number of seconds");
         }
@@ -89,22 +114,15 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The classes with a main in the module's experiments package, by name. */
-    private static List<String> experiments(KitModule module, Target target) throws IOException {
-        Path sources = module.toolkitSources(target);
-        if (!Files.isDirectory(sources)) {
-            return List.of();
+    /** "needs tasks 01.3, 01.4 (not done: 01.4)" for the list. */
+    private static String needs(Experiments.Experiment experiment, boolean solutions) {
+        if (experiment.tasks().isEmpty()) {
+            return "needs no task: it runs on code given with the exercise";
         }
-        try (Stream<Path> walk = Files.walk(sources)) {
-            List<String> names = new ArrayList<>();
-            for (Path file : walk.filter(path -> path.toString().endsWith(".java")
-                    && path.getParent().getFileName().toString().equals("experiments")).sorted().toList()) {
-                if (Files.readString(file).contains("static void main(")) {
-                    String relative = sources.relativize(file).toString();
-                    names.add(relative.substring(0, relative.length() - ".java".length()).replace(File.separatorChar, '.'));
-                }
-            }
-            return names;
+        String needs = "needs task" + (experiment.tasks().size() > 1 ? "s " : " ") + String.join(", ", experiment.tasks());
+        if (solutions || experiment.unfinished().isEmpty()) {
+            return needs;
         }
+        return needs + " (not done yet: " + String.join(", ", experiment.unfinished()) + ")";
     }
 }

@@ -5,6 +5,7 @@ import mmapkit.course.grading.Grader;
 import mmapkit.course.grading.HostClassPath;
 import mmapkit.course.grading.KitModule;
 import mmapkit.course.model.Target;
+import mmapkit.course.stubs.StubGenerator;
 
 import java.io.File;
 import java.io.IOException;
@@ -142,7 +143,8 @@ public final class StudentExport {
         }
 
         for (String folder : assignedFolders) {
-            copyModule(kitRoot.resolve("exercises").resolve(folder), target.resolve("exercises").resolve(folder));
+            // fresh stubs from the solutions, never this copy's exercises/, which may hold the instructor's own tries
+            StubGenerator.write(kitRoot.resolve("solutions").resolve(folder), target.resolve("exercises").resolve(folder));
             Path lesson = kitRoot.resolve("lessons").resolve(folder);
             copyFile(lesson.resolve("pom.xml"), target.resolve("lessons").resolve(folder).resolve("pom.xml"));
             copyTree(lesson.resolve("src/test"), target.resolve("lessons").resolve(folder).resolve("src/test"));

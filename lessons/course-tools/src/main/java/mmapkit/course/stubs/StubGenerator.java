@@ -5,10 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -42,6 +46,13 @@ import java.util.stream.Stream;
  * <p>{@code pom.xml} is copied with the artifact {@code solutions-NN-x} renamed
  * {@code exercises-NN-x} and "(reference solution)" in its name replaced by "(exercises)".
  * Every other file is copied unchanged; {@code target/} is ignored.
+ *
+ * <p>Next to the files it writes, the generator keeps a manifest, {@code exercises/NN/.generated-stubs}:
+ * one line {@code SHA-256  path} per generated file, in the format of {@code sha256sum}. It tells
+ * apart what the generator wrote from what a learner wrote since: a file whose content no longer
+ * matches its line, or a file the manifest does not list, is the learner's work. The generator never
+ * overwrites or deletes such a file unless told to ({@link Plan#learnerWork()}), and the kit's
+ * invariants check the manifest, not the learner's files, against the solutions.
  */
 public final class StubGenerator {
 
@@ -49,6 +60,8 @@ public final class StubGenerator {
     public static final String STUB = "// SOLUTION-STUB";
     public static final String END = "// SOLUTION-END";
     public static final String SOLUTION_ONLY_FILE = "// SOLUTION-ONLY-FILE";
+    /** The manifest of what the generator wrote, in the exercise module's folder. */
+    public static final String MANIFEST = ".generated-stubs";
 
     private static final Pattern TASK_ID = Pattern.compile("\\d{2}\\.\\d+");
     private static final Pattern ARTIFACT = Pattern.compile("<artifactId>solutions-(\\d{2}-[a-z0-9-]+)</artifactId>");
@@ -80,7 +93,14 @@ public final class StubGenerator {
         Path solution = Path.of(args[1]);
         Path exercise = Path.of(args[2]);
         if (args[0].equals("write")) {
-            write(solution, exercise);
+            Plan plan = plan(solution, exercise);
+            if (!plan.learnerWork().isEmpty()) {
+                System.err.println("not written: these files of " + exercise + " are not what the generator wrote"
+                        + " (./course generate --force keeps a copy of them before it writes):");
+                plan.learnerWork().forEach(difference -> System.err.println("  " + difference));
+                System.exit(1);
+            }
+            write(plan);
             return;
         }
         List<Difference> differences = check(solution, exercise);
@@ -122,33 +142,190 @@ public final class StubGenerator {
         return files;
     }
 
-    /** Replaces the exercise module with what {@link #generate} makes (its {@code target/} stays). */
-    public static void write(Path solutionModule, Path exerciseModule) {
+    /**
+     * What writing an exercise module would do: the files it would overwrite or delete, and which
+     * of those hold a learner's work.
+     *
+     * @param files        what the generator makes now, by path relative to the module folder
+     * @param overwritten  existing files whose content would change
+     * @param deleted      existing files the generator does not make
+     * @param learnerWork  those of the two above that are not what the generator wrote last: changed
+     *                     since (or, with no manifest, different from what it makes now), or added
+     */
+    public record Plan(Path exerciseModule, SortedMap<Path, byte[]> files, List<Path> overwritten, List<Path> deleted,
+                       List<Difference> learnerWork) {
+
+        /** Every existing file that writing would replace or remove, in path order. */
+        public List<Path> replaced() {
+            List<Path> replaced = new ArrayList<>(overwritten);
+            replaced.addAll(deleted);
+            replaced.sort(null);
+            return replaced;
+        }
+    }
+
+    /** Plans writing {@code exerciseModule} from {@code solutionModule}; changes nothing. */
+    public static Plan plan(Path solutionModule, Path exerciseModule) {
         SortedMap<Path, byte[]> files = generate(solutionModule);
-        try {
-            for (Path existing : existingFiles(exerciseModule).keySet()) {
-                if (!files.containsKey(existing)) {
-                    Files.delete(exerciseModule.resolve(existing));
-                }
+        SortedMap<Path, byte[]> existing = existingFiles(exerciseModule);
+        Optional<SortedMap<Path, String>> manifest = readManifest(exerciseModule);
+        List<Path> overwritten = new ArrayList<>();
+        List<Path> deleted = new ArrayList<>();
+        List<Difference> learnerWork = new ArrayList<>();
+        for (Map.Entry<Path, byte[]> file : existing.entrySet()) {
+            byte[] generated = files.get(file.getKey());
+            if (generated != null && Arrays.equals(generated, file.getValue())) {
+                continue;
             }
-            for (Map.Entry<Path, byte[]> entry : files.entrySet()) {
+            (generated == null ? deleted : overwritten).add(file.getKey());
+            String written = manifest.map(hashes -> hashes.get(file.getKey())).orElse(null);
+            if (written == null) {
+                learnerWork.add(new Difference(file.getKey(), manifest.isPresent()
+                        ? "your own file (the generator did not write it)"
+                        : "differs from the generated stub (and there is no " + MANIFEST + " to tell what the generator wrote)"));
+            } else if (!written.equals(sha256(file.getValue()))) {
+                learnerWork.add(new Difference(file.getKey(), "changed since the generator wrote it"));
+            }
+        }
+        return new Plan(exerciseModule, files, List.copyOf(overwritten), List.copyOf(deleted), List.copyOf(learnerWork));
+    }
+
+    /**
+     * Replaces the exercise module with what {@link #generate} makes (its {@code target/} stays),
+     * whatever it holds, and writes the manifest. Callers that must keep a learner's work check
+     * {@link #plan} first, as {@code ./course generate} does.
+     */
+    public static void write(Path solutionModule, Path exerciseModule) {
+        write(plan(solutionModule, exerciseModule));
+    }
+
+    /** Carries out a plan: deletes, writes, and records what it wrote in the manifest. */
+    public static void write(Plan plan) {
+        Path exerciseModule = plan.exerciseModule();
+        try {
+            for (Path gone : plan.deleted()) {
+                Files.delete(exerciseModule.resolve(gone));
+            }
+            for (Map.Entry<Path, byte[]> entry : plan.files().entrySet()) {
                 Path target = exerciseModule.resolve(entry.getKey());
                 Files.createDirectories(target.getParent());
                 if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), entry.getValue())) {
                     Files.write(target, entry.getValue());
                 }
             }
+            Files.writeString(exerciseModule.resolve(MANIFEST), manifest(plan.files()));
             deleteEmptyFolders(exerciseModule);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + exerciseModule, e);
         }
     }
 
-    /** Every file that differs between the exercise module and what the generator makes. */
+    /** The manifest of a set of generated files: {@code SHA-256  path} per line, in path order, as sha256sum writes. */
+    public static String manifest(SortedMap<Path, byte[]> files) {
+        StringBuilder manifest = new StringBuilder();
+        files.forEach((path, content) -> manifest.append(sha256(content)).append("  ").append(slashed(path)).append('\n'));
+        return manifest.toString();
+    }
+
+    /** The manifest of an exercise module, path to SHA-256; empty when it has none. */
+    public static Optional<SortedMap<Path, String>> readManifest(Path exerciseModule) {
+        Path file = exerciseModule.resolve(MANIFEST);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        SortedMap<Path, String> hashes = new TreeMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                int gap = line.indexOf("  ");
+                if (gap > 0) {
+                    hashes.put(Path.of(line.substring(gap + 2)), line.substring(0, gap));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return Optional.of(hashes);
+    }
+
+    /**
+     * The manifest's lines that are not what the generator makes from the solution now: a
+     * solution changed and the exercise was not generated again. A learner's edits do not show
+     * here (they change the files, not the manifest).
+     */
+    public static List<Difference> checkManifest(Path solutionModule, Path exerciseModule) {
+        SortedMap<Path, String> expected = new TreeMap<>();
+        generate(solutionModule).forEach((path, content) -> expected.put(path, sha256(content)));
+        Optional<SortedMap<Path, String>> manifest = readManifest(exerciseModule);
+        if (manifest.isEmpty()) {
+            return List.of(new Difference(Path.of(MANIFEST), "missing: the generator writes it with the exercise"));
+        }
+        List<Difference> differences = new ArrayList<>();
+        expected.forEach((path, hash) -> {
+            String recorded = manifest.get().get(path);
+            if (recorded == null) {
+                differences.add(new Difference(path, "is generated from the solution now, but the exercise was generated without it"));
+            } else if (!recorded.equals(hash)) {
+                differences.add(new Difference(path, "changed in the solution since the exercise was generated"));
+            }
+        });
+        manifest.get().keySet().stream().filter(path -> !expected.containsKey(path))
+                .forEach(path -> differences.add(new Difference(path, "was generated, but the solution no longer makes it")));
+        return differences;
+    }
+
+    /**
+     * The exercise files that are not what the manifest says the generator wrote: a learner's
+     * work (changed, added or deleted files). Empty when there is no manifest to compare with.
+     */
+    public static List<Difference> learnerChanges(Path exerciseModule) {
+        Optional<SortedMap<Path, String>> manifest = readManifest(exerciseModule);
+        if (manifest.isEmpty()) {
+            return List.of();
+        }
+        SortedMap<Path, byte[]> existing = existingFiles(exerciseModule);
+        List<Difference> changes = new ArrayList<>();
+        existing.forEach((path, content) -> {
+            String recorded = manifest.get().get(path);
+            if (recorded == null) {
+                changes.add(new Difference(path, "added"));
+            } else if (!recorded.equals(sha256(content))) {
+                changes.add(new Difference(path, "changed"));
+            }
+        });
+        manifest.get().keySet().stream().filter(path -> !existing.containsKey(path))
+                .forEach(path -> changes.add(new Difference(path, "deleted")));
+        return changes;
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static String slashed(Path path) {
+        return path.toString().replace(java.io.File.separatorChar, '/');
+    }
+
+    /**
+     * Every file that differs between the exercise module and what the generator makes, the
+     * manifest included: strict, so a learner's work shows here too ({@code ./course generate --check}).
+     */
     public static List<Difference> check(Path solutionModule, Path exerciseModule) {
         SortedMap<Path, byte[]> expected = generate(solutionModule);
         SortedMap<Path, byte[]> actual = existingFiles(exerciseModule);
         List<Difference> differences = new ArrayList<>();
+        String manifest = manifest(expected);
+        Path manifestFile = exerciseModule.resolve(MANIFEST);
+        try {
+            if (!Files.isRegularFile(manifestFile) || !Files.readString(manifestFile).equals(manifest)) {
+                differences.add(new Difference(Path.of(MANIFEST), "is not the manifest of the generated files"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + manifestFile, e);
+        }
         for (Map.Entry<Path, byte[]> entry : expected.entrySet()) {
             byte[] found = actual.get(entry.getKey());
             if (found == null) {
@@ -282,7 +459,7 @@ public final class StubGenerator {
         try (Stream<Path> walk = Files.walk(module)) {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
                 Path relative = module.relativize(file);
-                if (!relative.getName(0).toString().equals("target")) {
+                if (!relative.getName(0).toString().equals("target") && !relative.toString().equals(MANIFEST)) {
                     files.put(relative, Files.readAllBytes(file));
                 }
             }

@@ -45,7 +45,8 @@ public final class RealKit {
         copy(real.resolve("lessons/" + MODULE + "/src/test"), into.resolve("lessons/" + MODULE + "/src/test"));
         copy(real.resolve("lessons/" + MODULE + "/hints"), into.resolve("lessons/" + MODULE + "/hints"));
         copy(real.resolve("solutions/" + MODULE + "/src/main"), into.resolve("solutions/" + MODULE + "/src/main"));
-        copy(real.resolve("exercises/" + MODULE + "/src/main"), into.resolve("exercises/" + MODULE + "/src/main"));
+        // the stubs as the generator makes them: the real exercises/ may hold a learner's work
+        mmapkit.course.stubs.StubGenerator.write(real.resolve("solutions/" + MODULE), into.resolve("exercises/" + MODULE));
         copy(real.resolve("pom.xml"), into.resolve("pom.xml"));
         return into;
     }
