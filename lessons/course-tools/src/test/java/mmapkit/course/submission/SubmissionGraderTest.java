@@ -206,14 +206,14 @@ class SubmissionGraderTest {
     void aTestThatOutlivesTheModuleTimeoutFailsAndTheOthersAreGraded() throws IOException {
         submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java", CORRECT.replace("return 2 * a;",
                 "while (a != Long.MIN_VALUE) {\n            Thread.onSpinWait();\n        }\n        return 0;"));
-        // a per-test timeout longer than the module's: only the module timeout can stop the loop. 8 s, not
-        // less: a grading JVM must start and reach the looping test within it on a busy 2-core machine.
-        SubmissionGrader quick = new SubmissionGrader(kit.root, Duration.ofSeconds(8), Duration.ofSeconds(30), "256m");
+        // a per-test timeout longer than the module's: only the module timeout can stop the loop. 20 s: the module's
+        // compiler and a grading JVM must start and reach the looping test within it on a busy 2-core machine.
+        SubmissionGrader quick = new SubmissionGrader(kit.root, Duration.ofSeconds(20), Duration.ofSeconds(60), "256m");
         ModuleResult result = quick.grade(submission, List.of(kit.module())).getFirst();
         assertThat(result.problem()).isNull();
         assertThat(result.earned()).isEqualTo(10);
         assertThat(result.tasks().get(1).tests()).hasSize(2).allMatch(TestResult::failed)
-                .anySatisfy(test -> assertThat(test.message()).startsWith("timed out: this test was still running when the module timeout (8 s) passed"));
+                .anySatisfy(test -> assertThat(test.message()).startsWith("timed out: this test was still running when the module timeout (20 s) passed"));
     }
 
     @Test
