@@ -21,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReferenceSubmissionTest {
 
+    private static String firstLine(String text) {
+        String line = text == null ? "" : text.strip().lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + " ..." : line;
+    }
+
     @Test
     void theReferenceSolutionsOfEveryModuleEarnFullPointsAsASubmission(@TempDir Path temp) {
         Path kit = RealKit.root();
@@ -35,14 +40,15 @@ class ReferenceSubmissionTest {
         SubmissionGrader.Result result = grader.gradeChecked(submission, modules);
 
         assertThat(result.trusted()).as("grading the reference code changed nothing in the kit").isTrue();
-        assertThat(result.modules()).hasSameSizeAs(modules).allSatisfy(module -> {
-            assertThat(module.problem()).as("module %s could be graded (sandbox: %s)", module.module(),
-                    grader.sandbox().description()).isNull();
-            assertThat(module.earned()).as("points of module %s's reference solution as a submission (sandbox: %s);"
-                    + " its failed tests:%n%s", module.module(), grader.sandbox().description(),
-                    module.tests().stream().filter(TestResult::failed)
-                            .map(test -> test.testClass() + " > " + test.name() + ": " + test.message()).toList())
-                    .isEqualTo(module.possible());
-        });
+        assertThat(result.modules()).hasSameSizeAs(modules);
+        // one short line per module that lost points, not a dump of every result
+        List<String> lost = result.modules().stream().filter(module -> module.problem() != null || module.earned() != module.possible())
+                .map(module -> module.module() + ": " + module.earned() + " / " + module.possible()
+                        + (module.problem() != null ? " (" + module.problem().kind() + ": " + firstLine(module.problem().message()) + ")"
+                        : "; failed: " + module.tests().stream().filter(TestResult::failed).limit(3)
+                        .map(test -> test.testClass() + " > " + test.name() + ": " + firstLine(test.message())).toList()))
+                .toList();
+        assertThat(lost).as("modules whose reference solution lost points as a submission (sandbox: %s)",
+                grader.sandbox().isolated() ? "bubblewrap" : "none").isEmpty();
     }
 }
