@@ -64,6 +64,7 @@ class ResidencyTest {
     void anonymousMemoryIsResidentExactlyWhereItWasTouched() {
         try (RawMapping memory = RawMapping.anonymous(16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
             MemorySegment segment = memory.segment();
+            Kernel.onePagePerFault(segment); // no large anonymous folio (THP always, mTHP)
             assertThat(Residency.of(segment).residentCount()).as("fresh anonymous memory: mapped, nothing allocated yet")
                     .isZero();
             segment.set(ValueLayout.JAVA_BYTE, 2 * PAGE, (byte) 1);

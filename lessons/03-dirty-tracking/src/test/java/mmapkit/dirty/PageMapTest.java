@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import mmapkit.course.Task;
 import mmapkit.faults.Advice;
+import mmapkit.faults.FaultProbes;
 import mmapkit.faults.PageControl;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
@@ -52,6 +53,8 @@ class PageMapTest {
     void anonymousPagesArePresentWhereWritten() {
         try (RawMapping memory = RawMapping.anonymous(8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
             MemorySegment segment = memory.segment();
+            // one page per first store, also under THP always or anonymous mTHP (see FaultProbes)
+            FaultProbes.onePagePerAnonymousFault(segment.address(), segment.byteSize());
             segment.set(ValueLayout.JAVA_BYTE, 2 * PAGE, (byte) 1);
             segment.set(ValueLayout.JAVA_BYTE, 5 * PAGE + 77, (byte) 1);
             PageFlags[] flags = PageMap.of(segment);

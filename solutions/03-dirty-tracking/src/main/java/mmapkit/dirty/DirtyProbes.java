@@ -1,0 +1,38 @@
+package mmapkit.dirty;
+
+import mmapkit.mapping.Probe;
+
+import java.util.List;
+
+/**
+ * The probes module 03 owns: which of the kernel's views of dirty pages this kernel has. The
+ * probing itself lives where the feature does ({@link PageCacheState#unsupportedReason()},
+ * {@link SoftDirty#unsupportedReason()}, tasks 03.2 and 03.3); this class names their answers as
+ * probes for the catalogue, so later modules and {@code ./course doctor} ask one place.
+ */
+public final class DirtyProbes {
+
+    private DirtyProbes() {
+    }
+
+    /** Whether {@code cachestat(2)} works here (Linux 6.5+, and not filtered). */
+    public static Probe<Boolean> cachestat() {
+        String reason = PageCacheState.unsupportedReason();
+        return new Probe<>("cachestat", reason.isEmpty(), reason.isEmpty(), reason.isEmpty()
+                ? "cachestat(2) answered for a file of this process: per-file cached, dirty and writeback counts work"
+                : reason);
+    }
+
+    /** Whether the kernel sets soft-dirty bits (built with {@code CONFIG_MEM_SOFT_DIRTY}). */
+    public static Probe<Boolean> softDirty() {
+        String reason = SoftDirty.unsupportedReason();
+        return new Probe<>("soft-dirty bits", reason.isEmpty(), true, reason.isEmpty()
+                ? "after clearing with /proc/self/clear_refs and writing a page, pagemap bit 55 of that page was set"
+                : reason);
+    }
+
+    /** Every probe of this module, in a stable order. */
+    public static List<Probe<?>> all() {
+        return List.of(cachestat(), softDirty());
+    }
+}
