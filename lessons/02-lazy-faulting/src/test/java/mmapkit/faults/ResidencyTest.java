@@ -149,7 +149,7 @@ class ResidencyTest {
         assertThatThrownBy(() -> Residency.of(stale)).as("a segment of a closed mapping: refuse, do not ask about"
                 + " an address range that may belong to something else by now")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-        assertThatThrownBy(() -> Residency.of(MemorySegment.ofArray(new byte[8192])))
+        assertThatThrownBy(() -> Residency.of(MemorySegment.ofArray(new byte[(int) (2 * PAGE)])))
                 .as("a heap array is not a mapping").isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("native");
     }

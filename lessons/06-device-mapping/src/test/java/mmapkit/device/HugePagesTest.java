@@ -12,6 +12,7 @@ import mmapkit.device.special.HugePages;
 import mmapkit.device.special.HugePagesUnavailableException;
 import mmapkit.device.special.ThpMode;
 import mmapkit.faults.natives.AdviceCalls;
+import mmapkit.mapping.Pages;
 import mmapkit.mapping.natives.NativeCallException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -92,7 +93,7 @@ class HugePagesTest {
                     assertThat(report.outcome()).as("asked for, allowed by the mode, not granted: say so, %s", report)
                             .isEqualTo(Outcome.NOT_GRANTED);
                 }
-                assertThat(region.segment().get(ValueLayout.JAVA_BYTE, HUGE + 4096)).as("touch wrote a byte per page")
+                assertThat(region.segment().get(ValueLayout.JAVA_BYTE, HUGE + Pages.size())).as("touch wrote a byte per page")
                         .isEqualTo((byte) 1);
             }
         }
@@ -124,7 +125,7 @@ class HugePagesTest {
 
         @Test
         void lengthsThatAreNotWholeHugePagesAreRefused() {
-            for (long length : new long[] {0, 4096, HUGE + 4096, -HUGE}) {
+            for (long length : new long[] {0, Pages.size(), HUGE + Pages.size(), -HUGE}) {
                 assertThatThrownBy(() -> HugePages.transparent(length).close(), "transparent(%d)", length)
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length")
                         .hasMessageContaining(String.valueOf(length)).hasMessageContaining(String.valueOf(HUGE));
