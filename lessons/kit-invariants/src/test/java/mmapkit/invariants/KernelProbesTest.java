@@ -141,6 +141,7 @@ class KernelProbesTest {
         Path file = dir.resolve("cached.bin");
         try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
             out.write(new byte[(int) (pages * PAGE)]);
+            out.getFD().sync(); // clean pages: none locked for writeback while a fault maps its neighbours
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             MemorySegment segment = channel.map(FileChannel.MapMode.READ_ONLY, 0, pages * PAGE, arena);
@@ -201,13 +202,15 @@ class KernelProbesTest {
     }
 
     @Test
-    void theCatalogueNamesEveryProbeOnceWithAReason() {
-        Map<String, List<Probe<?>>> catalogue = WhatThisKernelDoes.catalogue();
-        assertThat(catalogue.keySet()).containsExactly("01", "02", "03", "06");
-        List<String> names = catalogue.values().stream().flatMap(List::stream).map(Probe::name).toList();
-        assertThat(names).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(13);
-        catalogue.values().stream().flatMap(List::stream).forEach(probe ->
-                assertThat(probe.reason()).as("the reason of %s", probe.name()).isNotBlank());
+    void theCatalogueNamesEveryProbeOnceWithAReasonAndTheCallsThatAskIt() {
+        List<WhatThisKernelDoes.Entry> catalogue = WhatThisKernelDoes.catalogue();
+        assertThat(catalogue).extracting(WhatThisKernelDoes.Entry::module).containsOnly("01", "02", "03", "06")
+                .isSorted();
+        List<Probe<?>> probes = catalogue.stream().<Probe<?>>map(entry -> entry.probe().get()).toList();
+        assertThat(probes).extracting(Probe::name).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(13);
+        probes.forEach(probe -> assertThat(probe.reason()).as("the reason of %s", probe.name()).isNotBlank());
+        catalogue.forEach(entry -> assertThat(entry.calls()).as("the calls of %s", entry).isNotEmpty()
+                .allMatch(call -> call.matches("[A-Z]\\w*\\.\\w+"), "Class.member"));
     }
 
     /** The 64-bit pagemap entry of the page holding {@code address}, read without the toolkit. */
