@@ -63,7 +63,7 @@ public final class FaultProbes {
     // tag::zero-page-probe[]
     /**
      * Whether a read fault on untouched private anonymous memory maps the shared zero page. Found
-     * by reading {@value #PROBE_PAGES} pages of a fresh read-only private anonymous mapping and
+     * by reading 16 pages of a fresh read-only private anonymous mapping and
      * looking at its {@code Anonymous} count in {@code /proc/self/smaps}: 0 when the reads mapped
      * the zero page (which is nobody's), every page when each read got a page of its own (a kernel
      * without the zero page, such as one booted with {@code pvm_no_zero_page=1}). Asked once.
