@@ -2,6 +2,10 @@ package mmapkit.mapping;
 
 import mmapkit.mapping.natives.Architecture;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -49,6 +53,34 @@ public final class MappingProbes {
 
     private static int number(String part) {
         return !part.isEmpty() && part.chars().allMatch(Character::isDigit) ? Integer.parseInt(part) : 0;
+    }
+
+    /** {@code CAP_SYS_ADMIN}: pagemap frame numbers, {@code /proc/PID/map_files}. */
+    public static final int CAP_SYS_ADMIN = 21;
+    /** {@code CAP_CHECKPOINT_RESTORE} (Linux 5.9+): {@code /proc/PID/map_files}. */
+    public static final int CAP_CHECKPOINT_RESTORE = 40;
+
+    /**
+     * Whether this process holds the capability {@code bit} (of {@code CapEff} in
+     * {@code /proc/self/status}) in the initial user namespace, where the kernel checks the ones the
+     * kit's tests depend on. The root of a user namespace of its own (a rootless container,
+     * {@code unshare -r}) has the bits set, but not there: only in the initial namespace does
+     * {@code /proc/self/uid_map} map every uid to itself.
+     */
+    public static boolean hasCapability(int bit) {
+        try {
+            boolean initialNamespace = Files.readString(Path.of("/proc/self/uid_map")).strip()
+                    .matches("0\\s+0\\s+4294967295");
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    return initialNamespace
+                            && (Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16) & (1L << bit)) != 0;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/self/uid_map or /proc/self/status", e);
+        }
     }
 
     /** Every probe of this module, in a stable order. */

@@ -1,5 +1,6 @@
 package mmapkit.dirty;
 
+import mmapkit.mapping.MappingProbes;
 import mmapkit.mapping.Probe;
 
 import java.util.List;
@@ -31,8 +32,17 @@ public final class DirtyProbes {
                 : reason);
     }
 
+    /** Whether pagemap shows this process the frame numbers of its pages (CAP_SYS_ADMIN; 0 otherwise). */
+    public static Probe<Boolean> pagemapFrameNumbers() {
+        boolean shown = MappingProbes.hasCapability(MappingProbes.CAP_SYS_ADMIN);
+        return new Probe<>("pagemap frame numbers", shown, true, shown
+                ? "this process has CAP_SYS_ADMIN in the initial user namespace: pagemap shows frame numbers"
+                : "pagemap shows frame number 0 to a process without CAP_SYS_ADMIN in the initial user namespace"
+                        + " (since Linux 4.2), as here");
+    }
+
     /** Every probe of this module, in a stable order. */
     public static List<Probe<?>> all() {
-        return List.of(cachestat(), softDirty());
+        return List.of(cachestat(), softDirty(), pagemapFrameNumbers());
     }
 }

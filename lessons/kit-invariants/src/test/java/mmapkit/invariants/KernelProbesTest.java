@@ -171,6 +171,10 @@ class KernelProbesTest {
             boolean bit55 = (pagemapEntry(memory.address()) & (1L << 55)) != 0;
             assertThat(softDirty.holds()).as("pagemap bit 55 after clear_refs and a store is %s; %s", bit55, softDirty)
                     .isEqualTo(bit55);
+            long frame = pagemapEntry(memory.address()) & ((1L << 55) - 1);
+            Probe<Boolean> frames = DirtyProbes.pagemapFrameNumbers();
+            assertThat(frames.holds()).as("pagemap shows frame %d for a present page; %s", frame, frames)
+                    .isEqualTo(frame != 0);
         }
     }
 

@@ -2,6 +2,7 @@ package mmapkit.device;
 
 import mmapkit.device.natives.MemfdCalls;
 import mmapkit.device.special.HugePages;
+import mmapkit.mapping.MappingProbes;
 import mmapkit.mapping.Pages;
 import mmapkit.mapping.Probe;
 import mmapkit.mapping.RawMapping;
@@ -9,10 +10,6 @@ import mmapkit.mapping.natives.MemoryMapCalls;
 import mmapkit.mapping.natives.NativeCallException;
 import mmapkit.mapping.natives.PosixFiles;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -77,40 +74,17 @@ public final class DeviceProbes {
      * {@code CAP_SYS_ADMIN} or {@code CAP_CHECKPOINT_RESTORE} in the initial user namespace.
      */
     public static Probe<Boolean> mapFilesOpenable() {
-        long mask = capabilities();
-        boolean namespaceIsInitial = initialUserNamespace();
-        boolean allowed = namespaceIsInitial && ((mask & (1L << 21)) != 0 || (mask & (1L << 40)) != 0);
+        boolean allowed = MappingProbes.hasCapability(MappingProbes.CAP_SYS_ADMIN)
+                || MappingProbes.hasCapability(MappingProbes.CAP_CHECKPOINT_RESTORE);
         return new Probe<>("map_files openable", allowed, true, allowed
                 ? "this process has CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE in the initial user namespace: it may open"
                         + " /proc/PID/map_files links"
                 : "opening /proc/PID/map_files links needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE in the initial user"
-                        + " namespace, which this process does not have (CapEff " + Long.toHexString(mask)
-                        + (namespaceIsInitial ? "" : ", a user namespace of its own") + ")");
+                        + " namespace, which this process does not have");
     }
 
     /** Every probe of this module, in a stable order. */
     public static List<Probe<?>> all() {
         return List.of(readOnlySharedMapOfWriteSealedMemfd(), hugetlbPagesFree(), mapFilesOpenable());
-    }
-
-    private static long capabilities() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    return Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16);
-                }
-            }
-            return 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self/status", e);
-        }
-    }
-
-    private static boolean initialUserNamespace() {
-        try {
-            return Files.readString(Path.of("/proc/self/uid_map")).strip().matches("0\\s+0\\s+4294967295");
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

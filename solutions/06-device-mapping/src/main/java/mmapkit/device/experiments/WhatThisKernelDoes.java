@@ -49,6 +49,7 @@ public final class WhatThisKernelDoes {
                 new Entry("02", List.of("FaultProbes.faultAround"), FaultProbes::faultAround),
                 new Entry("03", List.of("DirtyProbes.cachestat", "PageCacheState.supported"), DirtyProbes::cachestat),
                 new Entry("03", List.of("DirtyProbes.softDirty", "SoftDirty.supported"), DirtyProbes::softDirty),
+                new Entry("03", List.of("DirtyProbes.pagemapFrameNumbers"), DirtyProbes::pagemapFrameNumbers),
                 new Entry("06", List.of("DeviceProbes.readOnlySharedMapOfWriteSealedMemfd"),
                         DeviceProbes::readOnlySharedMapOfWriteSealedMemfd),
                 new Entry("06", List.of("DeviceProbes.hugetlbPagesFree"), DeviceProbes::hugetlbPagesFree),
