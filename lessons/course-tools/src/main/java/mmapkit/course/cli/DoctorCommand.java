@@ -219,12 +219,15 @@ final class DoctorCommand implements Callable<Integer> {
                 sources.forEach((file, text) -> {
                     Matcher task = TASK.matcher(text);
                     if (task.find()) {
-                        for (String line : text.lines().toList()) {
+                        List<String> lines = text.lines().toList();
+                        for (int index = 0; index < lines.size(); index++) {
                             for (String call : calls) {
-                                if (line.matches(".*\\b" + Pattern.quote(call) + "\\b.*")) {
+                                if (lines.get(index).matches(".*\\b" + Pattern.quote(call) + "\\b.*")) {
+                                    // a call inside an assumption's statement: the statement may start a line or two above
+                                    boolean skips = String.join("\n", lines.subList(Math.max(0, index - 2), index + 1))
+                                            .contains("assume");
                                     result.get(probe).add(new Dependent(task.group(1),
-                                            file.getFileName().toString().replace(".java", ""),
-                                            line.contains("assume")));
+                                            file.getFileName().toString().replace(".java", ""), skips));
                                 }
                             }
                         }
