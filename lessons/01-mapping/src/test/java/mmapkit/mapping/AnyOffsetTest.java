@@ -21,7 +21,7 @@ class AnyOffsetTest {
 
     @Test
     void anUnalignedOffsetMapsExactlyTheBytesAskedFor() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4 * 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", 4 * PAGE);
         try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 5000, 300))) {
             MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
@@ -37,7 +37,7 @@ class AnyOffsetTest {
 
     @Test
     void aRangeThatStraddlesAPageBoundary() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 3 * 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", 3 * PAGE);
         try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.PRIVATE, PAGE - 2, 4))) {
             MappedFile mapping = closing.mapping();
             byte[] bytes = mapping.segment().toArray(ValueLayout.JAVA_BYTE);
@@ -49,16 +49,18 @@ class AnyOffsetTest {
 
     @Test
     void thePageSpanStartsAtThePageBelowTheOffset() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4 * 4096);
-        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 5000, 4000))) {
+        Path file = TestFiles.patterned(dir, "data.bin", 4 * PAGE);
+        long offset = PAGE + 904; // 5000 on 4 KiB pages
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, offset, PAGE - 96))) {
             MappedFile mapping = closing.mapping();
             MemorySegment span = mapping.pageSpan();
             assertThat(span.address() % PAGE).as("the page span starts on a page boundary").isZero();
-            assertThat(mapping.address() - span.address()).as("the segment starts 5000 - 4096 = 904 bytes into the span")
-                    .isEqualTo(5000 - 4096);
-            assertThat(span.byteSize()).as("[5000, 9000) touches pages 1 and 2: the span is two whole pages").isEqualTo(2 * PAGE);
-            assertThat(span.get(ValueLayout.JAVA_BYTE, 0)).as("byte 0 of the span is file offset 4096")
-                    .isEqualTo(TestFiles.patternAt(4096));
+            assertThat(mapping.address() - span.address()).as("the segment starts %d - %d = 904 bytes into the span",
+                    offset, PAGE).isEqualTo(904);
+            assertThat(span.byteSize()).as("[%d, %d) touches pages 1 and 2: the span is two whole pages", offset,
+                    offset + PAGE - 96).isEqualTo(2 * PAGE);
+            assertThat(span.get(ValueLayout.JAVA_BYTE, 0)).as("byte 0 of the span is file offset %d", PAGE)
+                    .isEqualTo(TestFiles.patternAt(PAGE));
             assertThat(KernelView.areaAt(span.address())).as("the kernel mapped the page below the offset").isPresent();
         }
     }
@@ -95,8 +97,8 @@ class AnyOffsetTest {
 
     @Test
     void anOffsetDeepInTheFileMapsToItsEnd() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 10 * 4096 + 17);
-        long offset = 7 * 4096 + 3;
+        Path file = TestFiles.patterned(dir, "data.bin", 10 * PAGE + 17);
+        long offset = 7 * PAGE + 3;
         long length = Files.size(file) - offset;
         try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, offset, length))) {
             MappedFile mapping = closing.mapping();

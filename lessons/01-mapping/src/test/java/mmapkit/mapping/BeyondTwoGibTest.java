@@ -16,6 +16,8 @@ import java.nio.file.Path;
 @Task(id = "01.6", points = 15, title = "Map beyond 2 GiB and through windows")
 class BeyondTwoGibTest {
 
+    private static final long PAGE = Pages.size();
+
     private static final long GIB = 1L << 30;
     private static final long MIB = 1L << 20;
     /** 3 GiB and 100 bytes: past what an int can index, and not a whole number of pages. */
@@ -81,9 +83,9 @@ class BeyondTwoGibTest {
     @Test
     void aLongThatStraddlesAWindowEdgeIsReadAndWrittenWhole() throws Exception {
         Path file = TestFiles.sparse(dir, "straddle.bin", 64 * MIB);
-        long budget = 8 * 4096;
+        long budget = 8 * PAGE;
         try (FileWindows windows = FileWindows.open(file, MapMode.SHARED, budget)) {
-            for (long edge = budget; edge < 64 * MIB; edge += 5 * MIB + 4096) {
+            for (long edge = budget; edge < 64 * MIB; edge += 5 * MIB + PAGE) {
                 long position = edge - 3;
                 windows.getByte(edge - budget); // put a window right before the edge
                 windows.putLong(position, edge);
@@ -115,19 +117,19 @@ class BeyondTwoGibTest {
 
     @Test
     void badBudgetsAndPositionsAreRefused() throws Exception {
-        Path file = TestFiles.patterned(dir, "small.bin", 3 * 4096);
-        assertThat(catchThrowable(() -> FileWindows.open(file, MapMode.READ_ONLY, 4096)))
+        Path file = TestFiles.patterned(dir, "small.bin", 3 * PAGE);
+        assertThat(catchThrowable(() -> FileWindows.open(file, MapMode.READ_ONLY, PAGE)))
                 .as("a budget of one page cannot hold a long that straddles a page boundary")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget 4096");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget " + PAGE);
         assertThat(catchThrowable(() -> FileWindows.open(file, MapMode.READ_ONLY, 10_000)))
                 .as("a budget that is not a whole number of pages")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget 10000");
-        try (FileWindows windows = FileWindows.open(file, MapMode.READ_ONLY, 2 * 4096)) {
-            assertThat(catchThrowable(() -> windows.getLong(3 * 4096 - 4))).as("a long that runs past the end of the file")
-                    .isInstanceOfAny(IllegalArgumentException.class, IndexOutOfBoundsException.class).hasMessageContaining(String.valueOf(3 * 4096 - 4));
+        try (FileWindows windows = FileWindows.open(file, MapMode.READ_ONLY, 2 * PAGE)) {
+            assertThat(catchThrowable(() -> windows.getLong(3 * PAGE - 4))).as("a long that runs past the end of the file")
+                    .isInstanceOfAny(IllegalArgumentException.class, IndexOutOfBoundsException.class).hasMessageContaining(String.valueOf(3 * PAGE - 4));
             assertThat(catchThrowable(() -> windows.getByte(-1))).as("a negative position")
                     .isInstanceOfAny(IllegalArgumentException.class, IndexOutOfBoundsException.class).hasMessageContaining("-1");
         }
-        assertThat(Files.size(file)).isEqualTo(3 * 4096);
+        assertThat(Files.size(file)).isEqualTo(3 * PAGE);
     }
 }

@@ -16,22 +16,24 @@ import java.nio.file.Path;
 @Task(id = "01.7", points = 10, title = "Grow a file and remap it")
 class GrowTest {
 
+    private static final long PAGE = Pages.size();
+
     @TempDir
     Path dir;
 
     @Test
     void growExtendsTheFileAndKeepsTheData() throws Exception {
-        Path file = TestFiles.patterned(dir, "log.bin", 4096);
-        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 4096))) {
+        Path file = TestFiles.patterned(dir, "log.bin", PAGE);
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, PAGE))) {
             MappedFile mapping = closing.mapping();
             mapping.segment().set(ValueLayout.JAVA_BYTE, 10, (byte) -1);
-            mapping.grow(3 * 4096);
-            assertThat(Files.size(file)).as("grow(12288) extends the 4096-byte file to 12288 bytes").isEqualTo(3 * 4096);
-            assertThat(mapping.length()).isEqualTo(3 * 4096);
+            mapping.grow(3 * PAGE);
+            assertThat(Files.size(file)).as("grow(3 pages) extends the one-page file to three pages").isEqualTo(3 * PAGE);
+            assertThat(mapping.length()).isEqualTo(3 * PAGE);
             MemorySegment segment = mapping.segment();
-            assertThat(segment.byteSize()).as("the new segment covers the grown region").isEqualTo(3 * 4096);
+            assertThat(segment.byteSize()).as("the new segment covers the grown region").isEqualTo(3 * PAGE);
             assertThat(segment.get(ValueLayout.JAVA_BYTE, 10)).as("the store made before growing is kept").isEqualTo((byte) -1);
-            assertThat(segment.get(ValueLayout.JAVA_BYTE, 4095)).as("the old data is kept").isEqualTo(TestFiles.patternAt(4095));
+            assertThat(segment.get(ValueLayout.JAVA_BYTE, PAGE - 1)).as("the old data is kept").isEqualTo(TestFiles.patternAt(PAGE - 1));
             assertThat(segment.get(ValueLayout.JAVA_BYTE, 9000)).as("the new part reads zero").isZero();
             segment.set(ValueLayout.JAVA_BYTE, 9000, (byte) 5);
             assertThat(TestFiles.readAt(file, 9000, 1)[0]).as("a store in the new part reaches the file").isEqualTo((byte) 5);
@@ -40,22 +42,22 @@ class GrowTest {
 
     @Test
     void segmentsTakenBeforeGrowingAreInvalid() throws Exception {
-        Path file = TestFiles.patterned(dir, "log.bin", 4096);
-        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 4096))) {
+        Path file = TestFiles.patterned(dir, "log.bin", PAGE);
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, PAGE))) {
             MappedFile mapping = closing.mapping();
             MemorySegment old = mapping.segment();
-            mapping.grow(2 * 4096);
+            mapping.grow(2 * PAGE);
             assertThat(catchThrowable(() -> old.get(ValueLayout.JAVA_BYTE, 0)))
                     .as("the old mapping is unmapped by grow, so its segment must refuse access")
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
             assertThat(KernelView.bytesMappedOf(file)).as("only the new mapping of two pages is left in /proc/self/maps")
-                    .isEqualTo(2 * 4096);
+                    .isEqualTo(2 * PAGE);
         }
     }
 
     @Test
     void growAtAnUnalignedOffsetKeepsTheOffset() throws Exception {
-        Path file = TestFiles.patterned(dir, "log.bin", 2 * 4096);
+        Path file = TestFiles.patterned(dir, "log.bin", 2 * PAGE);
         try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 5000, 100))) {
             MappedFile mapping = closing.mapping();
             mapping.grow(10_000);
@@ -68,29 +70,29 @@ class GrowTest {
 
     @Test
     void onlyASharedMappingCanGrow() throws Exception {
-        Path file = TestFiles.patterned(dir, "log.bin", 4096);
+        Path file = TestFiles.patterned(dir, "log.bin", PAGE);
         for (MapMode mode : new MapMode[] {MapMode.READ_ONLY, MapMode.PRIVATE}) {
-            try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, mode, 0, 4096))) {
+            try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, mode, 0, PAGE))) {
                 MappedFile mapping = closing.mapping();
-                assertThat(catchThrowable(() -> mapping.grow(8192))).as("grow a %s mapping", mode)
+                assertThat(catchThrowable(() -> mapping.grow(2 * PAGE))).as("grow a %s mapping", mode)
                         .isInstanceOf(IllegalStateException.class).hasMessageContaining(mode.name());
                 assertThat(mapping.segment().get(ValueLayout.JAVA_BYTE, 1)).as("the mapping is left as it was")
                         .isEqualTo(TestFiles.patternAt(1));
             }
-            assertThat(Files.size(file)).as("a refused grow leaves the file alone").isEqualTo(4096);
+            assertThat(Files.size(file)).as("a refused grow leaves the file alone").isEqualTo(PAGE);
         }
     }
 
     @Test
     void growingToTheSameOrASmallerLengthIsRefused() throws Exception {
-        Path file = TestFiles.patterned(dir, "log.bin", 4096);
-        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 4096))) {
+        Path file = TestFiles.patterned(dir, "log.bin", PAGE);
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, PAGE))) {
             MappedFile mapping = closing.mapping();
-            assertThatThrownBy(() -> mapping.grow(4096)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("newLength 4096");
+            assertThatThrownBy(() -> mapping.grow(PAGE)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("newLength " + PAGE);
             assertThatThrownBy(() -> mapping.grow(-1)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("newLength -1");
-            assertThat(mapping.segment().byteSize()).as("the mapping is left as it was").isEqualTo(4096);
+            assertThat(mapping.segment().byteSize()).as("the mapping is left as it was").isEqualTo(PAGE);
         }
     }
 }

@@ -17,17 +17,19 @@ import java.nio.file.Path;
 @Task(id = "01.3", points = 15, title = "Map a file read-only, shared or private")
 class MapModesTest {
 
+    private static final long PAGE = Pages.size();
+
     @TempDir
     Path dir;
 
     @Test
     void readOnlyMapsTheFileAsItIs() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 3 * 4096);
-        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 0, 3 * 4096))) {
+        Path file = TestFiles.patterned(dir, "data.bin", 3 * PAGE);
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 0, 3 * PAGE))) {
             MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
-            assertThat(segment.byteSize()).as("the segment should be exactly the length asked for").isEqualTo(3 * 4096);
-            for (long i : new long[] {0, 1, 4095, 4096, 3 * 4096 - 1}) {
+            assertThat(segment.byteSize()).as("the segment should be exactly the length asked for").isEqualTo(3 * PAGE);
+            for (long i : new long[] {0, 1, PAGE - 1, PAGE, 3 * PAGE - 1}) {
                 assertThat(segment.get(ValueLayout.JAVA_BYTE, i)).as("byte %d of the mapping is byte %d of the file", i, i)
                         .isEqualTo(TestFiles.patternAt(i));
             }
@@ -39,8 +41,8 @@ class MapModesTest {
 
     @Test
     void writingThroughAReadOnlyMappingIsRefused() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4096);
-        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 0, 4096))) {
+        Path file = TestFiles.patterned(dir, "data.bin", PAGE);
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.READ_ONLY, 0, PAGE))) {
             MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
             assertThat(catchThrowable(() -> segment.set(ValueLayout.JAVA_BYTE, 10, (byte) 1)))
@@ -52,8 +54,8 @@ class MapModesTest {
 
     @Test
     void aStoreThroughASharedMappingIsSeenByReadAtOnce() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 2 * 4096);
-        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 2 * 4096))) {
+        Path file = TestFiles.patterned(dir, "data.bin", 2 * PAGE);
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 2 * PAGE))) {
             MappedFile mapping = closing.mapping();
             mapping.segment().set(ValueLayout.JAVA_BYTE, 5000, (byte) 99);
             assertThat(TestFiles.readAt(file, 5000, 1)[0])
@@ -66,8 +68,8 @@ class MapModesTest {
 
     @Test
     void aStoreThroughAPrivateMappingNeverReachesTheFile() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 2 * 4096);
-        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.PRIVATE, 0, 2 * 4096))) {
+        Path file = TestFiles.patterned(dir, "data.bin", 2 * PAGE);
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.PRIVATE, 0, 2 * PAGE))) {
             MappedFile mapping = closing.mapping();
             MemorySegment segment = mapping.segment();
             segment.set(ValueLayout.JAVA_BYTE, 5000, (byte) 99);
@@ -83,40 +85,40 @@ class MapModesTest {
 
     @Test
     void mappingPastTheEndOfAFileOpenedReadOnlyIsRefused() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", PAGE);
         for (MapMode mode : new MapMode[] {MapMode.READ_ONLY, MapMode.PRIVATE}) {
-            assertThat(catchThrowable(() -> MappedFile.map(file, mode, 0, 8192)))
-                    .as("%s [0, 8192) of a 4096-byte file: the file is opened read-only and cannot be extended", mode)
+            assertThat(catchThrowable(() -> MappedFile.map(file, mode, 0, 2 * PAGE)))
+                    .as("%s [0, 2 pages) of a one-page file: the file is opened read-only and cannot be extended", mode)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContainingAll("8192", "4096");
-            assertThat(Files.size(file)).as("a refused %s map must leave the file as it was", mode).isEqualTo(4096);
+                    .hasMessageContainingAll(String.valueOf(2 * PAGE), String.valueOf(PAGE));
+            assertThat(Files.size(file)).as("a refused %s map must leave the file as it was", mode).isEqualTo(PAGE);
         }
     }
 
     @Test
     void aSharedMappingPastTheEndExtendsTheFileAsJavaDoes() throws Exception {
         Path file = TestFiles.patterned(dir, "data.bin", 100);
-        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 8192))) {
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, 2 * PAGE))) {
             MappedFile mapping = closing.mapping();
             assertThat(Files.size(file)).as("FileChannel.map extends a file opened read-write to the end of the region")
-                    .isEqualTo(8192);
+                    .isEqualTo(2 * PAGE);
             assertThat(mapping.segment().get(ValueLayout.JAVA_BYTE, 8000)).as("the extension reads zero").isZero();
         }
     }
 
     @Test
     void badArgumentsAreRefusedAndTheFileIsLeftAlone() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", PAGE);
         assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, 0, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("length 0");
-        assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, 0, -4096)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("length -4096");
+        assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, 0, -PAGE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("length -" + PAGE);
         assertThatThrownBy(() -> MappedFile.map(file, MapMode.SHARED, -1, 10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("offset -1");
         Path missing = dir.resolve("missing.bin");
-        assertThat(catchThrowable(() -> MappedFile.map(missing, MapMode.SHARED, 0, 4096)))
+        assertThat(catchThrowable(() -> MappedFile.map(missing, MapMode.SHARED, 0, PAGE)))
                 .as("mapping a file that does not exist").isInstanceOf(NoSuchFileException.class);
         assertThat(missing).as("a refused map must not create the file").doesNotExist();
-        assertThat(Files.size(file)).isEqualTo(4096);
+        assertThat(Files.size(file)).isEqualTo(PAGE);
     }
 }

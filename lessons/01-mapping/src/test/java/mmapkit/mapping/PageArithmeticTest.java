@@ -61,8 +61,8 @@ class PageArithmeticTest {
     void badInputIsRefusedWithTheArgumentItsValueAndTheRule() {
         assertThat(catchThrowable(() -> Pages.alignDown(-1))).as("alignDown(-1)")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -1");
-        assertThat(catchThrowable(() -> Pages.alignUp(-4096))).as("alignUp(-4096)")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -4096");
+        assertThat(catchThrowable(() -> Pages.alignUp(-PAGE))).as("alignUp(-PAGE)")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -" + PAGE);
         assertThat(catchThrowable(() -> Pages.isAligned(-2))).as("isAligned(-2)")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -2");
         assertThat(catchThrowable(() -> Pages.offsetInPage(-3))).as("offsetInPage(-3)")

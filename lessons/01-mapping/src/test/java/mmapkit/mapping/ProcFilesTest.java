@@ -21,6 +21,8 @@ import java.nio.file.StandardOpenOption;
 @Task(id = "01.2", points = 15, title = "Read /proc/self/maps and /proc/self/status")
 class ProcFilesTest {
 
+    private static final long PAGE = Pages.size();
+
     private static final long MIB = 1L << 20;
     private static final long GIB = 1L << 30;
 
@@ -51,8 +53,8 @@ class ProcFilesTest {
         MapsEntry file = MapsEntry.parse("7f3a1c200000-7f3a1c203000 rw-s 00002000 fd:01 1835021                    /tmp/data file.bin");
         assertThat(file.start()).as("start is hexadecimal").isEqualTo(0x7f3a1c200000L);
         assertThat(file.end()).as("end is hexadecimal").isEqualTo(0x7f3a1c203000L);
-        assertThat(file.size()).as("size = end - start: three pages").isEqualTo(3 * 4096);
-        assertThat(file.offset()).as("the file offset is hexadecimal too: 00002000 is 8192").isEqualTo(8192);
+        assertThat(file.size()).as("size = end - start: 0x3000 bytes").isEqualTo(0x3000);
+        assertThat(file.offset()).as("the file offset is hexadecimal too: 00002000 is 0x2000").isEqualTo(0x2000);
         assertThat(file.device()).isEqualTo("fd:01");
         assertThat(file.inode()).as("the inode is decimal").isEqualTo(1835021);
         assertThat(file.path()).as("the path is everything after the inode and its padding, spaces included")
@@ -109,18 +111,18 @@ class ProcFilesTest {
         assertThat(status.rssFile()).as("RssFile").isEqualTo(18000L * 1024);
         assertThat(status.rssShmem()).as("RssShmem").isEqualTo(632L * 1024);
         assertThat(ProcField.parse("Rss:                   4 kB")).as("an smaps line")
-                .hasValueSatisfying(field -> assertThat(field.bytes()).isEqualTo(4096));
+                .hasValueSatisfying(field -> assertThat(field.bytes()).isEqualTo(4 * 1024));
         assertThat(catchThrowable(() -> ProcStatus.parse("Name:\tjava\nVmRSS:\t 1 kB\n"))).as("a status text without VmSize")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VmSize");
     }
 
     @Test
     void theRunningProcessShowsAMappingItJustMade(@TempDir Path dir) throws Exception {
-        Path file = TestFiles.patterned(dir, "shown.bin", 3 * 4096);
+        Path file = TestFiles.patterned(dir, "shown.bin", 3 * PAGE);
         try (Arena arena = Arena.ofShared(); FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment segment = channel.map(FileChannel.MapMode.READ_ONLY, 0, 3 * 4096, arena);
+            MemorySegment segment = channel.map(FileChannel.MapMode.READ_ONLY, 0, 3 * PAGE, arena);
             ProcMaps maps = ProcMaps.current();
-            assertThat(maps.find(segment.address() + 4096)).as("/proc/self/maps should hold the mapping just made at 0x%x",
+            assertThat(maps.find(segment.address() + PAGE)).as("/proc/self/maps should hold the mapping just made at 0x%x",
                     segment.address()).hasValueSatisfying(entry -> {
                         assertThat(entry.filePath()).as("its path").isEqualTo(KernelView.realPath(file));
                         assertThat(entry.permissions()).as("a read-only shared file mapping").isEqualTo("r--s");
@@ -141,7 +143,7 @@ class ProcFilesTest {
             assertThat(mapped.rssFile() - before.rssFile()).as("RssFile should not grow yet: mapping reads nothing"
                     + " (before %s, after %s)", before, mapped).isLessThan(16 * MIB);
             long sum = 0;
-            for (long offset = 0; offset < 64 * MIB; offset += 4096) {
+            for (long offset = 0; offset < 64 * MIB; offset += PAGE) {
                 sum += segment.get(ValueLayout.JAVA_BYTE, offset);
             }
             ProcStatus touched = ProcStatus.current();

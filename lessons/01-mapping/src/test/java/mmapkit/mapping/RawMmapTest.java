@@ -60,16 +60,16 @@ class RawMmapTest {
 
     @Test
     void badArgumentsAreRefusedBeforeTheCall() {
-        assertThatThrownBy(() -> RawMapping.map(PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4097))
+        assertThatThrownBy(() -> RawMapping.map(PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, PAGE + 1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContainingAll("offset 4097", String.valueOf(PAGE));
-        assertThatThrownBy(() -> RawMapping.map(PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, -4096))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -4096");
+                .hasMessageContainingAll("offset " + (PAGE + 1), String.valueOf(PAGE));
+        assertThatThrownBy(() -> RawMapping.map(PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, -PAGE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset -" + PAGE);
         assertThat(catchThrowable(() -> RawMapping.anonymous(0, PROT_READ, MAP_PRIVATE)))
                 .as("mmap refuses length 0 with EINVAL: say so before calling")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length 0");
         assertThatThrownBy(() -> RawMapping.anonymous(-PAGE, PROT_READ, MAP_PRIVATE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length -4096");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length -" + PAGE);
         assertThat(catchThrowable(() -> RawMapping.anonymous(PAGE, PROT_READ, 0)))
                 .as("flags without MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE")
                 .isInstanceOf(IllegalArgumentException.class)
@@ -96,7 +96,7 @@ class RawMmapTest {
 
     @Test
     void aSharedWritableMappingNeedsADescriptorOpenForWriting() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 2 * 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", 2 * PAGE);
         int readOnly = PosixFiles.open(file, PosixFiles.O_RDONLY, 0);
         try {
             assertThat(catchThrowable(() -> RawMapping.map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, readOnly, 0)))
@@ -116,7 +116,7 @@ class RawMmapTest {
 
     @Test
     void closingTheDescriptorDoesNotUnmap() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", PAGE);
         int fd = PosixFiles.open(file, PosixFiles.O_RDWR, 0);
         RawMapping mapping;
         try {

@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 /** Files the tests map. */
 final class TestFiles {
 
-    static final long PAGE = 4096;
+    static final long PAGE = Pages.size();
 
     private TestFiles() {
     }
@@ -47,8 +47,8 @@ final class TestFiles {
     }
 
     /** A file of {@code size} bytes, byte i being {@code patternAt(i)}. */
-    static Path patterned(Path dir, String name, int size) throws IOException {
-        byte[] bytes = new byte[size];
+    static Path patterned(Path dir, String name, long size) throws IOException {
+        byte[] bytes = new byte[Math.toIntExact(size)];
         for (int i = 0; i < size; i++) {
             bytes[i] = patternAt(i);
         }

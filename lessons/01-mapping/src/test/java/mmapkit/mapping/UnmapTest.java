@@ -16,13 +16,15 @@ import java.util.Map;
 @Task(id = "01.5", points = 10, title = "Unmap deterministically")
 class UnmapTest {
 
+    private static final long PAGE = Pages.size();
+
     @TempDir
     Path dir;
 
     @Test
     void closeUnmapsAtOnce() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4096);
-        MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", PAGE);
+        MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, PAGE);
         long address = mapping.address();
         assertThat(KernelView.areaAt(address)).as("mapped: /proc/self/maps holds 0x%x", address).isPresent();
         mapping.close();
@@ -33,13 +35,13 @@ class UnmapTest {
 
     @Test
     void everyMethodRefusesUseAfterClose() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4096);
-        MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", PAGE);
+        MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, PAGE);
         mapping.close();
         Map<String, ThrowingCallable> calls = Map.of(
                 "segment()", mapping::segment, "pageSpan()", mapping::pageSpan, "address()", mapping::address,
                 "length()", mapping::length, "offset()", mapping::offset, "file()", mapping::file,
-                "mode()", mapping::mode, "force()", mapping::force, "grow(8192)", () -> mapping.grow(8192));
+                "mode()", mapping::mode, "force()", mapping::force, "grow(2 pages)", () -> mapping.grow(2 * PAGE));
         calls.forEach((name, call) -> assertThat(catchThrowable(call)).as("%s after close()", name)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContainingAll("data.bin", "closed"));
@@ -47,8 +49,8 @@ class UnmapTest {
 
     @Test
     void aSegmentTakenBeforeCloseCannotTouchTheUnmappedMemory() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4096);
-        MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", PAGE);
+        MappedFile mapping = MappedFile.map(file, MapMode.SHARED, 0, PAGE);
         MemorySegment segment = mapping.segment();
         mapping.close();
         assertThat(catchThrowable(() -> segment.get(ValueLayout.JAVA_BYTE, 0)))
@@ -60,8 +62,8 @@ class UnmapTest {
 
     @Test
     void closingTwiceIsHarmless() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 4096);
-        MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, 0, 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", PAGE);
+        MappedFile mapping = MappedFile.map(file, MapMode.READ_ONLY, 0, PAGE);
         mapping.close();
         mapping.close();
         assertThat(mapping.isOpen()).as("still closed after a second close()").isFalse();
@@ -82,15 +84,15 @@ class UnmapTest {
 
     @Test
     void closingOneMappingLeavesAnotherOfTheSameFile() throws Exception {
-        Path file = TestFiles.patterned(dir, "data.bin", 2 * 4096);
-        try (MappedFile kept = MappedFile.map(file, MapMode.SHARED, 0, 2 * 4096)) {
-            MappedFile closed = MappedFile.map(file, MapMode.SHARED, 0, 2 * 4096);
+        Path file = TestFiles.patterned(dir, "data.bin", 2 * PAGE);
+        try (MappedFile kept = MappedFile.map(file, MapMode.SHARED, 0, 2 * PAGE)) {
+            MappedFile closed = MappedFile.map(file, MapMode.SHARED, 0, 2 * PAGE);
             long closedAddress = closed.address();
             closed.close();
             assertThat(KernelView.areaAt(closedAddress)).as("the closed mapping's address range is gone").isEmpty();
-            assertThat(kept.segment().get(ValueLayout.JAVA_BYTE, 4097)).as("the other mapping still reads the file")
-                    .isEqualTo(TestFiles.patternAt(4097));
-            assertThat(KernelView.bytesMappedOf(file)).as("one mapping of two pages is left").isEqualTo(2 * 4096);
+            assertThat(kept.segment().get(ValueLayout.JAVA_BYTE, PAGE + 1)).as("the other mapping still reads the file")
+                    .isEqualTo(TestFiles.patternAt(PAGE + 1));
+            assertThat(KernelView.bytesMappedOf(file)).as("one mapping of two pages is left").isEqualTo(2 * PAGE);
         }
     }
 }

@@ -114,7 +114,7 @@ class AdviseAndPopulateTest {
 
     @Test
     void populateReadBeyondTheEndOfTheFileFailsWithAClearException() throws Exception {
-        assumeTrue(Kernel.atLeast(5, 14), "MADV_POPULATE_READ needs Linux 5.14");
+        assumeTrue(FaultProbes.populateAdvice().holds(), FaultProbes.populateAdvice().reason());
         Path file = files.file("one-page.bin", 1);
         int fd = PosixFiles.open(file, PosixFiles.O_RDONLY, 0);
         try (RawMapping mapping = RawMapping.map(2 * PAGE, PROT_READ, MAP_SHARED, fd, 0)) {
@@ -138,7 +138,7 @@ class AdviseAndPopulateTest {
 
     @Test
     void populateWriteBreaksCopyOnWriteInAdvanceAndNeedsAWritableMapping() throws Exception {
-        assumeTrue(Kernel.atLeast(5, 14), "MADV_POPULATE_WRITE needs Linux 5.14");
+        assumeTrue(FaultProbes.populateAdvice().holds(), FaultProbes.populateAdvice().reason());
         Path file = files.file("cow.bin", 32);
         try (MappedFile mapping = MappedFile.map(file, MapMode.PRIVATE)) {
             PageControl.populate(mapping.segment(), Access.WRITE);

@@ -61,10 +61,11 @@ class FaultCountsTest {
         long pages = 64;
         try (RawMapping memory = RawMapping.anonymous(pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
             MemorySegment segment = memory.segment();
+            Kernel.onePagePerFault(segment);
             Faults processBefore = FaultCounters.process();
             Faults threadBefore = FaultCounters.thread();
             for (long page = 0; page < pages; page++) {
-                segment.set(ValueLayout.JAVA_BYTE, page * PAGE, (byte) 1); // first touch: a zero page is allocated
+                segment.set(ValueLayout.JAVA_BYTE, page * PAGE, (byte) 1); // first touch: a zeroed page is allocated
             }
             Faults thread = FaultCounters.thread().minus(threadBefore);
             Faults process = FaultCounters.process().minus(processBefore);
@@ -83,6 +84,7 @@ class FaultCountsTest {
         long pages = 128;
         try (RawMapping memory = RawMapping.anonymous(pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
             MemorySegment segment = memory.segment();
+            Kernel.onePagePerFault(segment);
             Faults faults = FaultCounters.measure(() -> {
                 for (long page = 0; page < pages; page++) {
                     segment.set(ValueLayout.JAVA_INT, page * PAGE, 7);
@@ -106,6 +108,7 @@ class FaultCountsTest {
         long pages = 256;
         try (RawMapping memory = RawMapping.anonymous(pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
             MemorySegment segment = memory.segment();
+            Kernel.onePagePerFault(segment);
             Faults processBefore = FaultCounters.process();
             Faults faults = FaultCounters.measure(() -> {
                 Thread other = Thread.ofPlatform().start(() -> {

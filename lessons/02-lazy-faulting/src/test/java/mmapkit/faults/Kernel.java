@@ -4,7 +4,6 @@ import mmapkit.faults.natives.AdviceCalls;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 /** What the tests ask the kernel directly, without the code under test. */
 final class Kernel {
@@ -20,6 +19,17 @@ final class Kernel {
         AdviceCalls.madvise(segment.address(), segment.byteSize(), AdviceCalls.MADV_RANDOM);
     }
 
+    /**
+     * Makes each first store to this anonymous memory fault in exactly one page. Kernel behaviour
+     * assumed by the tests that count first touches: one fault allocates one page, which holds with
+     * THP {@code madvise} or {@code never} and no anonymous mTHP size set to {@code always}. Where
+     * {@link FaultProbes#anonymousFolioSizes()} finds THP {@code always} or such an mTHP size, the
+     * region is advised {@code MADV_NOHUGEPAGE}, which restores one page per fault.
+     */
+    static void onePagePerFault(MemorySegment segment) {
+        FaultProbes.onePagePerAnonymousFault(segment.address(), segment.byteSize());
+    }
+
     /** Reads one byte of each given page, with plain loads. */
     static long read(MemorySegment segment, long... pages) {
         long sum = 0;
@@ -27,13 +37,5 @@ final class Kernel {
             sum += segment.get(ValueLayout.JAVA_BYTE, page * DiskFiles.PAGE);
         }
         return sum;
-    }
-
-    /** Whether this kernel is at least major.minor. */
-    static boolean atLeast(int major, int minor) {
-        int[] version = Arrays.stream(System.getProperty("os.version").split("[.-]")).limit(2)
-                .mapToInt(part -> part.chars().allMatch(Character::isDigit) && !part.isEmpty() ? Integer.parseInt(part) : 0)
-                .toArray();
-        return version[0] > major || (version[0] == major && version.length > 1 && version[1] >= minor);
     }
 }

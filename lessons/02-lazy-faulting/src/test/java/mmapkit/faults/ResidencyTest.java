@@ -65,6 +65,7 @@ class ResidencyTest {
     void anonymousMemoryIsResidentExactlyWhereItWasTouched() {
         try (RawMapping memory = RawMapping.anonymous(16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
             MemorySegment segment = memory.segment();
+            Kernel.onePagePerFault(segment); // no large anonymous folio (THP always, mTHP)
             assertThat(Residency.of(segment).residentCount()).as("fresh anonymous memory: mapped, nothing allocated yet")
                     .isZero();
             segment.set(ValueLayout.JAVA_BYTE, 2 * PAGE, (byte) 1);
@@ -149,7 +150,7 @@ class ResidencyTest {
         assertThat(catchThrowable(() -> Residency.of(stale))).as("a segment of a closed mapping: refuse, do not ask about"
                 + " an address range that may belong to something else by now")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-        assertThat(catchThrowable(() -> Residency.of(MemorySegment.ofArray(new byte[8192]))))
+        assertThat(catchThrowable(() -> Residency.of(MemorySegment.ofArray(new byte[(int) (2 * PAGE)]))))
                 .as("a heap array is not a mapping").isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("native");
     }

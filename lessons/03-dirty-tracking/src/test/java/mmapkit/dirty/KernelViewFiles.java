@@ -83,27 +83,6 @@ final class KernelViewFiles implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether this process has CAP_SYS_ADMIN (bit 21 of CapEff in /proc/self/status) in the initial
-     * user namespace, which pagemap frames need. Root of a user namespace of its own (a rootless
-     * container, {@code unshare -r}) has the bit set, but the kernel checks the capability against
-     * the initial namespace, whose {@code /proc/self/uid_map} alone maps every uid to itself.
-     */
-    static boolean hasSysAdmin() {
-        try {
-            boolean initialNamespace = Files.readString(Path.of("/proc/self/uid_map")).strip()
-                    .matches("0\\s+0\\s+4294967295");
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    return initialNamespace && (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 21)) != 0;
-                }
-            }
-            return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** The raw pagemap entry of the page at {@code address}, read by the test itself. */
     static long pagemapEntry(long address) {
         try (FileChannel pagemap = FileChannel.open(Path.of("/proc/self/pagemap"), StandardOpenOption.READ)) {

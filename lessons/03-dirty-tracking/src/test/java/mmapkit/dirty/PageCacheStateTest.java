@@ -90,7 +90,7 @@ class PageCacheStateTest {
         Path file = files.synced("args.bin", 1);
         assertThatThrownBy(() -> PageCacheState.of(file, -1, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("offset -1");
-        assertThatThrownBy(() -> PageCacheState.of(file, 0, -4096)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("length -4096");
+        assertThatThrownBy(() -> PageCacheState.of(file, 0, -PAGE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("length -" + PAGE);
     }
 }

@@ -21,7 +21,7 @@ final class ReadOnlyImage implements Storage {
 
     @Override
     public int pageSize() {
-        return 4096;
+        return 4096;  // not a page size: the simulated storage's own page
     }
 
     @Override

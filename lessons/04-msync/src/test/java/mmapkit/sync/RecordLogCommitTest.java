@@ -21,7 +21,7 @@ import java.util.Optional;
 @Task(id = "04.5", points = 15, title = "Append and commit in a crash-safe order")
 class RecordLogCommitTest {
 
-    private static final int PAGE = 4096;
+    private static final int PAGE = 4096;  // not a page size: the crash model's own page
     private static final long DATA = RecordFormat.DATA_START;
 
     /** Seeds for crash(): 0, 1, 2, ... */

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 @Task(id = "04.6", points = 20, title = "Recover the last commit after a crash")
 class RecordLogRecoveryTest {
 
-    private static final int SIZE = 8 * 4096;
+    private static final int SIZE = 8 * 4096;  // not a page size: a log of 8 blocks of the crash model
     private static final long DATA = RecordFormat.DATA_START;
     private static final long SLOT_B = RecordFormat.BLOCK;
 
@@ -164,7 +164,7 @@ class RecordLogRecoveryTest {
 
     @Test
     void afterACrashTheLogOpensWithItsCommitsAndGoesOn() {
-        SimulatedPageCache cache = new SimulatedPageCache(4096, 8);
+        SimulatedPageCache cache = new SimulatedPageCache(4096, 8);  // not a page size: the crash model's own page
         RecordLog log = RecordLog.create(cache);
         first(3).forEach(log::append);
         log.commit();
@@ -180,8 +180,8 @@ class RecordLogRecoveryTest {
         assertThat(rebooted.operations()).as("open writes and flushes nothing (reads are no operation of the crash"
                 + " model: if this fails while open only reads, look at SimulatedPageCache.read of task 04.4)")
                 .isZero();
-        assertThat(Summaries.pages(rebooted.diskImage(), 4096)).as("open leaves the disk as it was")
-                .isEqualTo(Summaries.pages(before, 4096));
+        assertThat(Summaries.pages(rebooted.diskImage(), 4096)).as("open leaves the disk as it was")  // not a page size: the crash model's page
+                .isEqualTo(Summaries.pages(before, 4096));  // not a page size: the crash model's page
 
         assertThat(recovered.append(payload(70, 5))).as("the next record goes right after the committed ones")
                 .isEqualTo(endOf(first(3)));

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 @Task(id = "04.4", points = 15, title = "Model a page cache that can lose power")
 class SimulatedPageCacheTest {
 
-    private static final int PAGE = 4096;
+    private static final int PAGE = 4096;  // not a page size: the crash model's own page
 
     private static byte[] filled(int length, int value) {
         byte[] bytes = new byte[length];

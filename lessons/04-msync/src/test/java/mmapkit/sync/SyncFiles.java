@@ -2,6 +2,7 @@ package mmapkit.sync;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import mmapkit.dirty.DirtyProbes;
 import mmapkit.dirty.PageCacheState;
 import mmapkit.faults.Advice;
 import mmapkit.faults.PageControl;
@@ -9,6 +10,7 @@ import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
 import mmapkit.mapping.Pages;
+import mmapkit.mapping.Probe;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -42,9 +44,10 @@ final class SyncFiles implements AutoCloseable {
         return new SyncFiles(ScratchFolder.fresh(ScratchFolder.onDisk(), "msync-"));
     }
 
-    /** Skips the calling test, with the reason, where the kernel has no cachestat. */
+    /** Skips the calling test, with the probe's reason, where the kernel has no cachestat (before 6.5). */
     static void assumeCachestat() {
-        assumeTrue(PageCacheState.supported(), PageCacheState::unsupportedReason);
+        Probe<Boolean> cachestat = DirtyProbes.cachestat();
+        assumeTrue(cachestat.holds(), cachestat.reason());
     }
 
     /** A fresh file of {@code pages} pages that is one hole: nothing of it cached, nothing dirty. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import mmapkit.course.Task;
+import mmapkit.ipc.natives.FutexCalls;
 import mmapkit.ipc.process.CounterWorker;
 import mmapkit.sync.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
@@ -122,7 +123,7 @@ class FutexMutexTest {
         while (!sleeping && !waiter.isDone() && System.nanoTime() < until) {
             where = read(syscall);
             String[] fields = where.split(" ");
-            sleeping = word(128) == 2 && fields.length > 3 && fields[0].equals("202")
+            sleeping = word(128) == 2 && fields.length > 3 && fields[0].equals(String.valueOf(FutexCalls.SYS_FUTEX))
                     && Long.parseUnsignedLong(fields[1].substring(2), 16) == address;
             if (!sleeping) {
                 Thread.sleep(5);
@@ -132,8 +133,8 @@ class FutexMutexTest {
                 waiter.isDone() ? outcome(waiter) : "").isFalse();
         assertThat(word(128)).as("a thread that found the mutex held announces itself: it sets the word to 2 (held,"
                 + " someone may sleep), so that unlock knows it must wake someone").isEqualTo(2);
-        assertThat(sleeping).as("the waiting thread sleeps in futex (system call 202) on the mutex word at %#x, not"
-                + " spinning or parking elsewhere; /proc/self/task/TID/syscall said: %s", address, where).isTrue();
+        assertThat(sleeping).as("the waiting thread sleeps in futex (system call %d on this architecture) on the mutex word at %#x,"
+                + " not spinning or parking elsewhere; /proc/self/task/TID/syscall said: %s", FutexCalls.SYS_FUTEX, address, where).isTrue();
 
         long unlocked = System.nanoTime();
         mutex.unlock();
@@ -222,7 +223,7 @@ class FutexMutexTest {
     @Test
     void twoProcessesIncrementingUnderTheMutexReachTheExactTotal() throws Exception {
         int times = 100_000;
-        try (SharedRegion region = files.region("counter.region", 4096);
+        try (SharedRegion region = files.region("counter.region", 4096);  // not a page size: a region size, any size works
                 ChildJvm first = ChildJvm.start(CounterWorker.class, CHILD_LIFETIME, IpcFiles.childArgs(region, "" + times));
                 ChildJvm second = ChildJvm.start(CounterWorker.class, CHILD_LIFETIME, IpcFiles.childArgs(region, "" + times))) {
             long start = System.nanoTime();
@@ -243,7 +244,7 @@ class FutexMutexTest {
 
     @Test
     void anUnlockHereWakesAWaiterInAnotherProcess() throws Exception {
-        try (SharedRegion region = files.region("wake.region", 4096)) {
+        try (SharedRegion region = files.region("wake.region", 4096)) {  // not a page size: a region size, any size works
             MemorySegment data = region.data();
             FutexMutex mutex = new FutexMutex(data, 0);
             assertThat(mutex.tryLock()).isTrue();
@@ -293,7 +294,7 @@ class FutexMutexTest {
                     try (var tasks = Files.list(proc.resolve("task"))) {
                         for (Path task : tasks.toList()) {
                             String[] fields = read(task.resolve("syscall")).split(" ");
-                            if (fields.length > 1 && fields[0].equals("202") && fields[1].startsWith("0x")
+                            if (fields.length > 1 && fields[0].equals(String.valueOf(FutexCalls.SYS_FUTEX)) && fields[1].startsWith("0x")
                                     && Long.parseUnsignedLong(fields[1].substring(2), 16) == word) {
                                 return;
                             }

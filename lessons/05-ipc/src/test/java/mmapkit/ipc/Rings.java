@@ -126,7 +126,7 @@ final class Rings {
         long lastProgress = System.nanoTime();
         int idle = 0;
         while (checker.total() < expected && System.nanoTime() < until) {
-            if (reader.poll(checker, 4096) > 0) {
+            if (reader.poll(checker, 4096) > 0) {  // not a page size: the most records one poll takes
                 idle = 0;
                 lastProgress = System.nanoTime();
                 continue;
@@ -135,7 +135,7 @@ final class Rings {
             if ((idle & 255) == 0 && checker.total() > 0 && System.nanoTime() - lastProgress > STALL.toNanos()) {
                 return;
             }
-            if ((idle & 255) == 0 && producersDone.getAsBoolean() && reader.poll(checker, 4096) == 0) {
+            if ((idle & 255) == 0 && producersDone.getAsBoolean() && reader.poll(checker, 4096) == 0) {  // not a page size: the most records one poll takes
                 return;
             }
             if (idle > 64) {

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 @Task(id = "05.2", points = 15, title = "Create and attach to a shared region")
 class SharedRegionTest {
 
-    private static final long SIZE = 8192;
+    private static final long SIZE = 8192;  // not a page size: a region size, any size works
     /** Short: the refusals below wait this long for a magic that never comes. */
     private static final Duration SHORT = Duration.ofMillis(300);
     private static final Duration LONG_ENOUGH = Duration.ofSeconds(15);
@@ -98,7 +98,7 @@ class SharedRegionTest {
     @Test
     void aStoreByAnotherProcessIsSeenThroughThisMappingWithoutMsync() throws Exception {
         long value = 0x5EED_0000_1234_5678L;
-        try (SharedRegion region = files.region("store.region", 4096);
+        try (SharedRegion region = files.region("store.region", 4096);  // not a page size: a region size, any size works
                 ChildJvm writer = ChildJvm.start(StoreWriter.class, Duration.ofSeconds(30),
                         IpcFiles.childArgs(region, "64", String.valueOf(value)))) {
             writer.awaitLine("stored"::equals, Duration.ofSeconds(25));
@@ -205,10 +205,10 @@ class SharedRegionTest {
     @Test
     void attachingWithAnotherSizeIsRefusedNamingTheField() throws Exception {
         try (SharedRegion region = files.region("size.region", SIZE - SharedRegion.HEADER_SIZE)) {
-            Throwable smaller = catchThrowable(() -> SharedRegion.attach(region.file(), 4096, VERSION, SHORT));
+            Throwable smaller = catchThrowable(() -> SharedRegion.attach(region.file(), 4096, VERSION, SHORT));  // not a page size: a region size, any size works
             assertThat(smaller).as(instead(smaller) + "a region of %d bytes, attached expecting 4096", SIZE)
                     .isInstanceOf(RegionMismatchException.class).hasMessageContaining("size")
-                    .hasMessageContaining("4096").hasMessageContaining(String.valueOf(SIZE));
+                    .hasMessageContaining("4096").hasMessageContaining(String.valueOf(SIZE));  // not a page size: a region size, any size works
             assertThat(((RegionMismatchException) smaller).field()).as("field()").isEqualTo("size");
 
             Throwable larger = catchThrowable(() -> SharedRegion.attach(region.file(), 2 * SIZE, VERSION, SHORT));
@@ -267,7 +267,7 @@ class SharedRegionTest {
 
     @Test
     void attachingNeverWritesTheHeader() throws Exception {
-        try (SharedRegion region = files.region("readonly-header.region", 4096, data -> data.set(ValueLayout.JAVA_LONG, 0, 9L))) {
+        try (SharedRegion region = files.region("readonly-header.region", 4096, data -> data.set(ValueLayout.JAVA_LONG, 0, 9L))) {  // not a page size: a region size, any size works
             Path file = region.file();
             long size = region.whole().byteSize();
             byte[] before = Files.readAllBytes(file);

@@ -199,7 +199,7 @@ class SpinLockAndSeqLockTest {
 
         @Test
         void aReaderNeverSeesATornValueWhileAnotherProcessWrites() throws Exception {
-            try (SharedRegion region = files.region("seqlock.region", 4096);
+            try (SharedRegion region = files.region("seqlock.region", 4096);  // not a page size: a region size, any size works
                     ChildJvm writer = ChildJvm.start(SeqLockWriter.class, Duration.ofSeconds(30),
                             IpcFiles.childArgs(region, "5"))) {
                 SeqLock lock = new SeqLock(region.data(), 0, 4);

@@ -312,7 +312,7 @@ class SpscRingTest {
 
     @Test
     void aProducerThreadSendsManyRecordsThroughASmallRingThatWrapsAround() throws Exception {
-        long capacity = 4096;
+        long capacity = 4096;  // not a page size: a ring capacity
         MemorySegment small = Rings.ring(arena, capacity);
         int count = 100_000;
         Future<?> producing = executor.submit(() -> {

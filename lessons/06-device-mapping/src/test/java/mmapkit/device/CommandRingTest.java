@@ -38,7 +38,7 @@ class CommandRingTest {
     @Test
     void aDescriptorIsFilledAsTheDataSheetSaysBeforeTheDoorbell() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
+            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, DeviceLayout.REGISTER_BLOCK_SIZE);
             CommandRing ring = DeviceFixture.ringWithoutDevice(bar, 8);
             ring.submit(Command.nop(), TIMEOUT);
             long sequence = ring.submit(Command.fill(3, 4, 5, 6, 0x00ABCDEF), TIMEOUT);
@@ -62,12 +62,12 @@ class CommandRingTest {
     @Test
     void theDoorbellIsRungOnlyAfterTheWholeDescriptorIsWritten() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
+            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, DeviceLayout.REGISTER_BLOCK_SIZE);
             MemorySegment slot = bar.asSlice(0x1000, 64);
             slot.fill((byte) 0x5A); // what a previous command left behind: every field must be written anew
             // registers the driver may read but not write: ringing the doorbell fails, and everything the
             // driver wrote to the descriptor before it stays as it was at that moment
-            RegisterBlock readOnly = new RegisterBlock(bar.asSlice(0, 4096).asReadOnly());
+            RegisterBlock readOnly = new RegisterBlock(bar.asSlice(0, DeviceLayout.REGISTER_BLOCK_SIZE).asReadOnly());
             CommandRing ring = new CommandRing(readOnly, bar.asSlice(0x1000, 4 * 64), 4, Optional.empty());
             // a command with every field set (the factories check nothing, the device would refuse it)
             Command command = new Command(DeviceLayout.OP_COPY, 3, 4, 5, 6, 7, 8, 0x00ABCDEF);
@@ -98,7 +98,7 @@ class CommandRingTest {
     @Test
     void waitingForACommandWhoseSlotWasReusedIsRefused() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
+            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, DeviceLayout.REGISTER_BLOCK_SIZE);
             CommandRing ring = DeviceFixture.ringWithoutDevice(bar, 4);
             for (int i = 0; i < 4; i++) {
                 ring.submit(Command.nop(), TIMEOUT);
@@ -121,7 +121,7 @@ class CommandRingTest {
     @Test
     void aFullRingWaitsBoundedAndSubmitsNothingWhenTheDeviceTakesNone() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
+            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, DeviceLayout.REGISTER_BLOCK_SIZE);
             CommandRing ring = DeviceFixture.ringWithoutDevice(bar, 4);
             for (int i = 0; i < 4; i++) {
                 assertThat(ring.submit(Command.nop(), TIMEOUT)).isEqualTo(i);

@@ -97,7 +97,7 @@ final class DeviceFixture implements AutoCloseable {
      * its first 4 KiB, descriptors at 0x1000. The test plays the device by writing BAR0 itself.
      */
     static CommandRing ringWithoutDevice(MemorySegment bar, int entries) {
-        return new CommandRing(new RegisterBlock(bar.asSlice(0, 4096)), bar.asSlice(0x1000, entries * 64L), entries,
+        return new CommandRing(new RegisterBlock(bar.asSlice(0, DeviceLayout.REGISTER_BLOCK_SIZE)), bar.asSlice(0x1000, entries * 64L), entries,
                 Optional.empty());
     }
 

@@ -61,7 +61,7 @@ class InterruptsAndTimeoutsTest {
     @Test
     void withInterruptsOffWaitingForACompletionByInterruptIsRefused() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, 4096);
+            MemorySegment bar = arena.allocate(DeviceLayout.BAR_SIZE, DeviceLayout.REGISTER_BLOCK_SIZE);
             bar.set(DeviceFixture.INT, DeviceLayout.REG_CONTROL, DeviceLayout.CONTROL_ENABLE); // no INTERRUPTS
             CommandRing ring = DeviceFixture.ringWithoutDevice(bar, 4);
             long done = ring.submit(Command.nop(), TIMEOUT);

@@ -8,6 +8,7 @@ import mmapkit.device.registers.Access;
 import mmapkit.device.registers.Register;
 import mmapkit.device.registers.RegisterBlock;
 import mmapkit.device.registers.RegisterTimeoutException;
+import mmapkit.device.sim.DeviceLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class RegisterAccessTest {
     private static final Register EVENTS64 = new Register("EVENTS64", 0x050, 64, Access.W1C);
 
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment memory = arena.allocate(4096, 4096);
+    private final MemorySegment memory = arena.allocate(DeviceLayout.REGISTER_BLOCK_SIZE, DeviceLayout.REGISTER_BLOCK_SIZE);
     private final RegisterBlock block = new RegisterBlock(memory);
 
     @AfterEach
@@ -122,8 +123,8 @@ class RegisterAccessTest {
 
         @Test
         void aRegisterOutsideTheBlockIsRefused() {
-            Register far = new Register("FAR", 8192, 32, Access.RW);
-            assertThatThrownBy(() -> block.read(far), "offset 8192 in a 4 KiB block")
+            Register far = new Register("FAR", 2 * DeviceLayout.REGISTER_BLOCK_SIZE, 32, Access.RW);
+            assertThatThrownBy(() -> block.read(far), "offset 8192 in a block of 4096 bytes")
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FAR");
         }
     }

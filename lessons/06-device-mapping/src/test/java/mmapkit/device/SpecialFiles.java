@@ -28,6 +28,30 @@ final class SpecialFiles implements AutoCloseable {
         this.dir = dir;
     }
 
+    /**
+     * Runs {@code touches} in a platform thread of its own and waits for it to end, then waits (at
+     * most 2 s) until {@code counter} has grown by {@code expected} from {@code before}; returns the
+     * growth last seen. Kernel behaviour this absorbs: before Linux 6.2 each thread caches its RSS
+     * counts and folds them into those of {@code /proc/self/status} only every 64 faults or when it
+     * exits, so a reading right after the touches may lag; from 6.2 on the counts are exact at once.
+     */
+    static long growthAfterTouchesInAThread(Runnable touches, java.util.function.LongSupplier counter, long before,
+            long expected) {
+        Thread toucher = Thread.ofPlatform().start(touches);
+        try {
+            toucher.join(java.time.Duration.ofSeconds(20));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(2).toNanos();
+        long growth = counter.getAsLong() - before;
+        while (growth < expected && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            growth = counter.getAsLong() - before;
+        }
+        return growth;
+    }
+
     static SpecialFiles create() {
         return new SpecialFiles(ScratchFolder.fresh(ScratchFolder.inSharedMemory(), "mmapkit-special-"));
     }

@@ -31,7 +31,7 @@ import java.util.zip.CRC32C;
 public final class RecordFormat {
 
     /** The size of the block that holds each commit slot. */
-    public static final int BLOCK = 4096;
+    public static final int BLOCK = 4096;  // not a page size: the log format's block, the same on every machine
     /** Where commit slot A and slot B start. */
     public static final long[] SLOT_OFFSETS = {0, BLOCK};
     /** The bytes of a commit slot. */

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The C library's {@code errno}: how the other bindings of this package capture it, its names on
- * x86-64 Linux, and its meaning ({@code strerror}).
+ * x86-64 and arm64 Linux (both number errno as {@code asm-generic/errno.h} does; see
+ * {@link Architecture}), and its meaning ({@code strerror}).
  *
  * <p>A downcall linked with {@link #CAPTURE} takes one extra first argument, a segment of
  * {@link #CAPTURE_LAYOUT} ({@link #newCallState}), into which the linker copies {@code errno}
@@ -36,7 +37,7 @@ public final class Errno {
             LINKER.defaultLookup().findOrThrow("strerror"),
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
-    /** The names of the errno values of x86-64 Linux that the kit's calls can report. */
+    /** The names of the errno values of x86-64 and arm64 Linux that the kit's calls can report. */
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
             Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(7, "E2BIG"), Map.entry(8, "ENOEXEC"),

@@ -26,7 +26,7 @@ public final class CrashTrials {
     /** Pages of the simulated disk in each trial. */
     public static final int PAGES = 32;
     /** Page size of the simulated disk. */
-    public static final int PAGE_SIZE = 4096;
+    public static final int PAGE_SIZE = 4096;  // not a page size: the crash model's own page
     /** Commits each trial tries to make before the cut. */
     public static final int COMMITS = 6;
     /** The cut comes after a random number of operations below this (a trial has about 30). */

@@ -62,7 +62,7 @@ public final class FramebufferDevice implements AutoCloseable {
         public Options {
             Objects.requireNonNull(lifetime, "lifetime");
             Objects.requireNonNull(frames, "frames");
-            if (width <= 0 || height <= 0 || width > 4096 || height > 4096) {
+            if (width <= 0 || height <= 0 || width > 4096 || height > 4096) {  // not a page size: the largest width and height
                 throw new IllegalArgumentException("geometry " + width + "x" + height + " must be 1..4096 in each direction");
             }
             if (ringEntries <= 0 || ringEntries > 1024) {
@@ -82,7 +82,7 @@ public final class FramebufferDevice implements AutoCloseable {
 
         static long fbOffset(int ringEntries) {
             long ringEnd = DEFAULT_RING_OFFSET + (long) ringEntries * DESCRIPTOR_SIZE;
-            return (ringEnd + 4095) & -4096L; // the framebuffer starts on a page of its own
+            return (ringEnd + 4095) & -4096L; // not a page size: the device layout aligns the framebuffer to 4 KiB
         }
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
                 GradeCommand.class,
                 BookCommand.class,
                 RunCommand.class,
+                DoctorCommand.class,
                 GenerateCommand.class,
                 ExportCommand.class,
                 CommandLine.HelpCommand.class
@@ -38,6 +39,7 @@ import java.util.concurrent.Callable;
                 "  ./course check 01 01.3        only task 01.3",
                 "  ./course grade --target solutions --format md",
                 "  ./course run 01 LastPartialPage   run an experiment of the book on your code",
+                "  ./course doctor               what this machine's kernel does, and which tests adapt to it",
                 "  ./course book                 build the book (HTML and PDF)",
                 "  ./course grade --batch DIR --output OUT   grade every submission (teachers)",
                 "  ./course export --out DIR --modules 01,02   the class's repository (teachers)"})

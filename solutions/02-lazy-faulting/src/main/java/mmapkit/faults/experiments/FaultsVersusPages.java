@@ -25,7 +25,7 @@ import java.util.Arrays;
  */
 public final class FaultsVersusPages {
 
-    private static final long PAGES = 4096; // 16 MiB of 4 KiB pages
+    private static final long PAGES = 4096; // not a page size: a count of pages; 16 MiB of 4 KiB pages
 
     private FaultsVersusPages() {
     }

@@ -1,5 +1,6 @@
 package mmapkit.dirty.natives;
 
+import mmapkit.mapping.natives.Architecture;
 import mmapkit.mapping.natives.Errno;
 import mmapkit.mapping.natives.NativeCallException;
 
@@ -13,7 +14,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The {@code cachestat(2)} system call (Linux 6.5+, number 451 on x86-64) through the C library's
+ * The {@code cachestat(2)} system call (Linux 6.5+, number 451 on x86-64 and arm64) through the C library's
  * {@code syscall(long number, ...)}: how many pages of a byte range of a file are in the page cache,
  * dirty, under writeback, evicted, and evicted recently.
  *
@@ -30,8 +31,8 @@ import java.lang.invoke.MethodHandle;
 @SuppressWarnings("restricted") // binding native functions is what this class is for
 public final class CachestatCall {
 
-    /** The system call number of cachestat on x86-64 (and on every architecture using the generic table). */
-    public static final long SYS_CACHESTAT = 451;
+    /** The system call number of cachestat: 451 on x86-64 and arm64 alike (it came after the tables were unified). */
+    public static final long SYS_CACHESTAT = Architecture.current().systemCall("cachestat");
 
     /** errno for "no such system call": the kernel is older than 6.5 (or a filter forbids the call). */
     public static final int ENOSYS = 38;

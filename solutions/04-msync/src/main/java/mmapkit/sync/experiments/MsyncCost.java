@@ -74,9 +74,9 @@ public final class MsyncCost {
                             () -> Msync.flush(segment, SyncFlag.SYNC)),
                     flushing("256 dirty pages in a run: MS_SYNC of the run", 256, () -> dirty(segment, 0, 256),
                             () -> Msync.flush(segment, 0, 256 * PAGE, SyncFlag.SYNC)),
-                    flushing("4096 dirty pages in a run: MS_SYNC of the run", 4096,
-                            () -> dirty(segment, 0, 4096),
-                            () -> Msync.flush(segment, 0, 4096 * PAGE, SyncFlag.SYNC)),
+                    flushing("4096 dirty pages in a run: MS_SYNC of the run", 4096,  // not a page size: a count of pages
+                            () -> dirty(segment, 0, 4096),  // not a page size: a count of pages
+                            () -> Msync.flush(segment, 0, 4096 * PAGE, SyncFlag.SYNC)),  // not a page size: a count of pages
                     flushing("16 scattered pages: DirtyFlush, 16 calls", 16, () -> {
                         for (long page : scattered) {
                             tracker.putLong(page * PAGE, System.nanoTime());

@@ -1,5 +1,6 @@
 package mmapkit.ipc.natives;
 
+import mmapkit.mapping.natives.Architecture;
 import mmapkit.mapping.natives.Errno;
 import mmapkit.mapping.natives.NativeCallException;
 
@@ -13,7 +14,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The {@code futex(2)} system call (number 202 on x86-64) through the C library's
+ * The {@code futex(2)} system call (number 202 on x86-64, 98 on arm64) through the C library's
  * {@code syscall(long number, ...)}: sleep in the kernel until a 32-bit word in memory changes, and
  * wake the sleepers of a word. The C library has no wrapper for it.
  *
@@ -29,8 +30,11 @@ import java.lang.invoke.MethodHandle;
 @SuppressWarnings("restricted") // binding native functions is what this class is for
 public final class FutexCalls {
 
-    /** The system call number of futex on x86-64. */
-    public static final long SYS_FUTEX = 202;
+    /**
+     * The system call number of futex on this architecture (202 on x86-64, 98 on arm64).
+     * On any other architecture loading this class fails with a message naming {@code os.arch}.
+     */
+    public static final long SYS_FUTEX = Architecture.current().systemCall("futex");
     /** Sleep if the word still holds the expected value (checked atomically by the kernel). */
     public static final int FUTEX_WAIT = 0;
     /** Wake up to {@code val} sleepers of the word. */
@@ -50,7 +54,7 @@ public final class FutexCalls {
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
 
     // tag::futex-handle[]
-    /** {@code long syscall(long number, ...)}: (202, uaddr, op, val, timeout, uaddr2, val3), 64-bit. */
+    /** {@code long syscall(long number, ...)}: (SYS_FUTEX, uaddr, op, val, timeout, uaddr2, val3), 64-bit. */
     private static final MethodHandle SYSCALL = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("syscall"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG,

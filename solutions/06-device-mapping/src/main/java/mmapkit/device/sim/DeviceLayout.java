@@ -31,7 +31,7 @@ public final class DeviceLayout {
     /** Bytes of BAR0, fixed as the size of a PCI BAR is: registers, ring and framebuffer fit in it. */
     public static final long BAR_SIZE = 512 * 1024;
     /** Bytes of the register block at the start of BAR0. */
-    public static final int REGISTER_BLOCK_SIZE = 4096;
+    public static final int REGISTER_BLOCK_SIZE = 4096;  // not a page size: the device's register block, fixed by its layout
 
     /** The value of the ID register: "MKFB" read as a big-endian number, 0x4D4B4642. */
     public static final int DEVICE_ID = 0x4D4B4642;
