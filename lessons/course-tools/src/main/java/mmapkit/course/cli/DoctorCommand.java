@@ -3,7 +3,7 @@ package mmapkit.course.cli;
 import mmapkit.course.grading.Grader;
 import mmapkit.course.grading.HostClassPath;
 import mmapkit.course.grading.KitModule;
-import mmapkit.course.grading.Target;
+import mmapkit.course.model.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
