@@ -260,10 +260,11 @@ class SubmissionGraderTest {
         }
     }
 
+    /** The kit's files and their text, its compile cache ({@code .course/}, which the grader may fill) left out. */
     private static Map<String, String> contents(Path root) throws IOException {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+            for (Path path : paths.filter(Files::isRegularFile).filter(path -> !root.relativize(path).startsWith(".course")).toList()) {
                 files.put(root.relativize(path).toString(), Files.readString(path));
             }
         }
