@@ -264,7 +264,7 @@ class RecordLogCommitTest {
 
     @Test
     void aRecordThatDoesNotFitIsRefusedAndNothingIsWritten() {
-        SimulatedPageCache cache = new SimulatedPageCache(PAGE, 3); // one block of records: 4096 bytes
+        SimulatedPageCache cache = new SimulatedPageCache(PAGE, 3); // one block of records: one simulated page
         RecordLog log = RecordLog.create(cache);
         assertThat(log.append(payload(4000, 1))).isEqualTo(DATA); // 4008 bytes: 88 left
         long operations = cache.operations();

@@ -124,7 +124,8 @@ class RegisterAccessTest {
         @Test
         void aRegisterOutsideTheBlockIsRefused() {
             Register far = new Register("FAR", 2 * DeviceLayout.REGISTER_BLOCK_SIZE, 32, Access.RW);
-            assertThatThrownBy(() -> block.read(far), "offset 8192 in a block of 4096 bytes")
+            assertThatThrownBy(() -> block.read(far), "offset %d in a block of %d bytes",
+                    2 * DeviceLayout.REGISTER_BLOCK_SIZE, DeviceLayout.REGISTER_BLOCK_SIZE)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FAR");
         }
     }
