@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.faults.Advice;
 import mmapkit.faults.PageControl;
 import mmapkit.mapping.Pages;
@@ -166,8 +167,8 @@ class MappedStorageTest {
     @Nested
     class KilledWithSigkill {
 
-        private static final Duration CHILD_LIFETIME = Duration.ofSeconds(25);
-        private static final Duration START_WAIT = Duration.ofSeconds(15);
+        private static final Duration CHILD_LIFETIME = TimeBudget.scaled(Duration.ofSeconds(25));
+        private static final Duration START_WAIT = TimeBudget.scaled(Duration.ofSeconds(15));
         private static final Pattern COMMITTED = Pattern.compile("committed (\\d+)");
         private static final Pattern DONE = Pattern.compile("done (\\d+)");
 
@@ -239,7 +240,7 @@ class MappedStorageTest {
             runHereFirst(true);
             long size = 16L << 20; // room for 100 000 records LogWriter.record(0..99 999): about 12 MB
             Random random = new Random(policy.ordinal() * 31L + 4);
-            long budgetEnd = System.nanoTime() + Duration.ofSeconds(16).toNanos();
+            long budgetEnd = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(16)).toNanos();
             int runs = 0;
             int killedMidway = 0;
             while (runs < 8 && System.nanoTime() < budgetEnd) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.ipc.natives.FutexCalls;
 import mmapkit.ipc.process.CounterWorker;
 import mmapkit.sync.process.ChildJvm;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Task(id = "05.4", points = 15, title = "A futex mutex across processes")
 class FutexMutexTest {
 
-    private static final Duration CHILD_LIFETIME = Duration.ofSeconds(45);
+    private static final Duration CHILD_LIFETIME = TimeBudget.scaled(Duration.ofSeconds(45));
 
     private final Arena arena = Arena.ofShared();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
@@ -117,7 +118,7 @@ class FutexMutexTest {
         });
         Path syscall = Path.of("/proc/self/task", tid.get(10, TimeUnit.SECONDS), "syscall");
 
-        long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(4)).toNanos();
         String where = "";
         boolean sleeping = false;
         while (!sleeping && !waiter.isDone() && System.nanoTime() < until) {
@@ -179,7 +180,7 @@ class FutexMutexTest {
     void threeThreadsContendingOnShortSectionsNeverWaitLong() throws Exception {
         FutexMutex mutex = new FutexMutex(memory, 0);
         int threads = 3;
-        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(2)).toNanos();
         List<Future<long[]>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             workers.add(executor.submit(() -> {
@@ -249,17 +250,17 @@ class FutexMutexTest {
             FutexMutex mutex = new FutexMutex(data, 0);
             assertThat(mutex.tryLock()).isTrue();
             try (ChildJvm child = ChildJvm.start(CounterWorker.class, CHILD_LIFETIME, IpcFiles.childArgs(region, "1"))) {
-                child.awaitLine("attached"::equals, Duration.ofSeconds(25));
-                long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+                child.awaitLine("attached"::equals, TimeBudget.scaled(Duration.ofSeconds(25)));
+                long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(8)).toNanos();
                 while (data.get(ValueLayout.JAVA_INT, 0) != 2 && child.isAlive() && System.nanoTime() < until) {
                     Thread.sleep(2);
                 }
                 assertThat(data.get(ValueLayout.JAVA_INT, 0)).as("the child found the mutex held and announced it"
                         + " sleeps (word 2); it printed:%n%s", child.output()).isEqualTo(2);
-                awaitFutexSleep(child.pid(), region.file(), Duration.ofSeconds(8)); // announced, now really asleep
+                awaitFutexSleep(child.pid(), region.file(), TimeBudget.scaled(Duration.ofSeconds(8))); // announced, now really asleep
                 long unlocked = System.nanoTime();
                 mutex.unlock();
-                Throwable notDone = catchThrowable(() -> child.awaitLine("done 1"::equals, Duration.ofSeconds(6)));
+                Throwable notDone = catchThrowable(() -> child.awaitLine("done 1"::equals, TimeBudget.scaled(Duration.ofSeconds(6))));
                 assertThat(notDone).as("the child, asleep in futex_wait on the word in the shared file, took the mutex"
                         + " and printed \"done 1\" within 6 s of this process's unlock: unlock found 2, so it must"
                         + " call FUTEX_WAKE (shared, keyed by the file page)").isNull();

@@ -3,6 +3,7 @@ package mmapkit.ipc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.RingProducer;
 import mmapkit.sync.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
@@ -88,18 +89,18 @@ class HeartbeatTest {
         long capacity = 16384;
         try (SharedRegion region = files.region("heartbeat.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity));
-                ChildJvm child = ChildJvm.start(RingProducer.class, Duration.ofSeconds(40),
+                ChildJvm child = ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(40)),
                         IpcFiles.childArgs(region, "spsc", "0", "0", "30", "beat"))) {
             MemorySegment ring = region.data();
             Heartbeat heartbeat = new Heartbeat(ring, RingLayout.HEARTBEAT_OFFSET);
             RingReader consumer = new RingReader(ring);
-            child.awaitLine("attached"::equals, Duration.ofSeconds(25));
+            child.awaitLine("attached"::equals, TimeBudget.scaled(Duration.ofSeconds(25)));
             assertThat(heartbeat.pid()).as("RingProducer, started with 'beat', beats before it prints 'attached': its pid")
                     .isEqualTo(child.pid());
 
             long received = 0;
             boolean aliveSeen = false;
-            long consumeUntil = System.nanoTime() + Duration.ofMillis(700).toNanos();
+            long consumeUntil = System.nanoTime() + TimeBudget.scaled(Duration.ofMillis(700)).toNanos();
             while (System.nanoTime() < consumeUntil || (!aliveSeen && System.nanoTime() < consumeUntil + 5_000_000_000L)) {
                 int polled = consumer.poll((type, payload) -> { }, 1024);
                 received += polled;

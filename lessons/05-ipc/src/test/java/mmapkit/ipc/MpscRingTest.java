@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.RingProducer;
 import mmapkit.sync.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
@@ -132,7 +133,7 @@ class MpscRingTest {
         for (int t = 0; t < threads; t++) {
             int id = t;
             producing.add(executor.submit(() -> {
-                long until = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+                long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(25)).toNanos();
                 for (long seq = 0; seq < perThread && System.nanoTime() < until; seq++) {
                     byte[] payload = RingProducer.payload(id, seq);
                     int spins = 0;
@@ -148,7 +149,7 @@ class MpscRingTest {
         Rings.Checker checker = new Rings.Checker(threads);
         RingReader consumer = new RingReader(shared);
         Rings.drain(consumer, checker, (long) threads * perThread, () -> producing.stream().allMatch(Future::isDone),
-                Duration.ofSeconds(30));
+                TimeBudget.scaled(Duration.ofSeconds(30)));
         for (Future<?> done : producing) {
             done.get(5, TimeUnit.SECONDS);
         }
@@ -166,14 +167,14 @@ class MpscRingTest {
             List<ChildJvm> children = new ArrayList<>();
             try {
                 for (int id = 0; id < producers; id++) {
-                    children.add(ChildJvm.start(RingProducer.class, Duration.ofSeconds(50),
+                    children.add(ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(50)),
                             IpcFiles.childArgs(region, "mpsc", String.valueOf(id), String.valueOf(perProducer), "40")));
                 }
                 RingReader consumer = new RingReader(region.data());
                 Rings.Checker checker = new Rings.Checker(producers);
                 long start = System.nanoTime();
                 Rings.drain(consumer, checker, (long) producers * perProducer, () -> Rings.allExited(children),
-                        Duration.ofSeconds(45));
+                        TimeBudget.scaled(Duration.ofSeconds(45)));
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 StringBuilder outputs = new StringBuilder();
                 for (ChildJvm child : children) {

@@ -1,5 +1,7 @@
 package mmapkit.ipc;
 
+import mmapkit.course.TimeBudget;
+
 import mmapkit.ipc.process.RingProducer;
 import mmapkit.sync.process.ChildJvm;
 
@@ -147,7 +149,7 @@ final class Rings {
     }
 
     /** How long {@link #drain} waits for the next record once records came: far longer than any pause of a healthy producer. */
-    static final Duration STALL = Duration.ofSeconds(5);
+    static final Duration STALL = TimeBudget.scaled(Duration.ofSeconds(5));
 
     /** Whether none of the children runs any more. */
     static boolean allExited(List<ChildJvm> children) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class SemaphoreAndEventTest {
 
     /** Waits (bounded) until the int at {@code offset} is {@code value} or {@code task} ended. */
     private void awaitWord(long offset, int value, Future<?> task) throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(10)).toNanos();
         while (word(offset) != value && !task.isDone() && System.nanoTime() < until) {
             Thread.sleep(2);
         }
@@ -53,7 +54,7 @@ class SemaphoreAndEventTest {
      * How long a waiter that must be woken waits: the 3 s the tests allow from the wake-up to its
      * return, and a margin for a loaded machine. A lost wake-up then costs seconds, not 20.
      */
-    private static final Duration WAKE_WAIT = Duration.ofSeconds(5);
+    private static final Duration WAKE_WAIT = TimeBudget.scaled(Duration.ofSeconds(5));
 
     /** The waiter's result; a waiter that timed out reports the wake-up that never came. */
     private static <T> T woken(Future<T> waiter, String what) throws Exception {
@@ -168,7 +169,7 @@ class SemaphoreAndEventTest {
         void twoThreadsPassOnePermitBackAndForthWithoutLosingAWakeUp() throws Exception {
             FutexSemaphore ping = new FutexSemaphore(memory, 128);
             FutexSemaphore pong = new FutexSemaphore(memory, 192);
-            long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(2)).toNanos();
             AtomicLong passes = new AtomicLong();
             AtomicLong slowest = new AtomicLong();
             Future<?> other = executor.submit(() -> {

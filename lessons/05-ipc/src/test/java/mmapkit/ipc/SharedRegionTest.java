@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.StoreWriter;
 import mmapkit.sync.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class SharedRegionTest {
     private static final long SIZE = 8192;  // not a page size: a region size, any size works
     /** Short: the refusals below wait this long for a magic that never comes. */
     private static final Duration SHORT = Duration.ofMillis(300);
-    private static final Duration LONG_ENOUGH = Duration.ofSeconds(15);
+    private static final Duration LONG_ENOUGH = TimeBudget.scaled(Duration.ofSeconds(15));
 
     private final IpcFiles files = IpcFiles.create();
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -99,9 +100,9 @@ class SharedRegionTest {
     void aStoreByAnotherProcessIsSeenThroughThisMappingWithoutMsync() throws Exception {
         long value = 0x5EED_0000_1234_5678L;
         try (SharedRegion region = files.region("store.region", 4096);  // not a page size: a region size, any size works
-                ChildJvm writer = ChildJvm.start(StoreWriter.class, Duration.ofSeconds(30),
+                ChildJvm writer = ChildJvm.start(StoreWriter.class, TimeBudget.scaled(Duration.ofSeconds(30)),
                         IpcFiles.childArgs(region, "64", String.valueOf(value)))) {
-            writer.awaitLine("stored"::equals, Duration.ofSeconds(25));
+            writer.awaitLine("stored"::equals, TimeBudget.scaled(Duration.ofSeconds(25)));
             assertThat(writer.waitFor()).as("StoreWriter exits normally; it printed:%n%s", writer.output()).isZero();
             assertThat(region.data().get(ValueLayout.JAVA_LONG, 64))
                     .as("the child attached to %s with its own mapping and stored %#x at offset 64 of the data; this"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.SeqLockWriter;
 import mmapkit.sync.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
@@ -200,11 +201,11 @@ class SpinLockAndSeqLockTest {
         @Test
         void aReaderNeverSeesATornValueWhileAnotherProcessWrites() throws Exception {
             try (SharedRegion region = files.region("seqlock.region", 4096);  // not a page size: a region size, any size works
-                    ChildJvm writer = ChildJvm.start(SeqLockWriter.class, Duration.ofSeconds(30),
+                    ChildJvm writer = ChildJvm.start(SeqLockWriter.class, TimeBudget.scaled(Duration.ofSeconds(30)),
                             IpcFiles.childArgs(region, "5"))) {
                 SeqLock lock = new SeqLock(region.data(), 0, 4);
-                writer.awaitLine("attached"::equals, Duration.ofSeconds(25));
-                long readUntil = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+                writer.awaitLine("attached"::equals, TimeBudget.scaled(Duration.ofSeconds(25)));
+                long readUntil = System.nanoTime() + TimeBudget.scaled(Duration.ofMillis(2500)).toNanos();
                 long reads = 0;
                 long distinct = 0;
                 long last = -1;

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.RingProducer;
 import mmapkit.sync.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
@@ -317,7 +318,7 @@ class SpscRingTest {
         int count = 100_000;
         Future<?> producing = executor.submit(() -> {
             SpscRing producer = new SpscRing(small);
-            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(20)).toNanos();
             for (int seq = 0; seq < count && System.nanoTime() < until; seq++) {
                 byte[] payload = RingProducer.payload(0, seq); // 24 to 72 bytes, so records of 32 to 80
                 int spins = 0;
@@ -331,7 +332,7 @@ class SpscRingTest {
         });
         RingReader consumer = new RingReader(small);
         Rings.Checker checker = new Rings.Checker(1);
-        Rings.drain(consumer, checker, count, producing::isDone, Duration.ofSeconds(25));
+        Rings.drain(consumer, checker, count, producing::isDone, TimeBudget.scaled(Duration.ofSeconds(25)));
         producing.get(5, TimeUnit.SECONDS);
         assertThat(checker.total()).as("%d records of 32 to 80 bytes through a ring of %d bytes (it wrapped about %d"
                 + " times): every one arrives once, in order, intact (%s)", count, capacity,
@@ -344,12 +345,12 @@ class SpscRingTest {
         int count = 1_000_000;
         try (SharedRegion region = files.region("spsc.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity));
-                ChildJvm child = ChildJvm.start(RingProducer.class, Duration.ofSeconds(50),
+                ChildJvm child = ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(50)),
                         IpcFiles.childArgs(region, "spsc", "0", String.valueOf(count), "40"))) {
             RingReader consumer = new RingReader(region.data());
             Rings.Checker checker = new Rings.Checker(1);
             long start = System.nanoTime();
-            Rings.drain(consumer, checker, count, () -> !child.isAlive(), Duration.ofSeconds(45));
+            Rings.drain(consumer, checker, count, () -> !child.isAlive(), TimeBudget.scaled(Duration.ofSeconds(45)));
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(checker.total()).as("records received from RingProducer in another process through a ring of %d"
                     + " bytes in %d ms (%s); it printed:%n%s", capacity, millis, checker, child.output()).isEqualTo(count);

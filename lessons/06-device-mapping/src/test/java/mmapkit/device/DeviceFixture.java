@@ -1,5 +1,7 @@
 package mmapkit.device;
 
+import mmapkit.course.TimeBudget;
+
 import mmapkit.device.fb.CommandRing;
 import mmapkit.device.fb.FramebufferDriver;
 import mmapkit.device.process.FramebufferDeviceMain;
@@ -30,7 +32,7 @@ final class DeviceFixture implements AutoCloseable {
 
     static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration TIMEOUT = TimeBudget.scaled(Duration.ofSeconds(5));
 
     private final Path dir;
     /** What the fixture closes at the end, besides the driver and the device. */
@@ -59,9 +61,9 @@ final class DeviceFixture implements AutoCloseable {
     FramebufferDriver start(String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of(bar().toString(), frames().toString(), "lifetime=50"));
         args.addAll(List.of(options));
-        child = ChildJvm.start(FramebufferDeviceMain.class, Duration.ofSeconds(60), args.toArray(String[]::new));
-        child.awaitLine(line -> line.startsWith("ready"), Duration.ofSeconds(30));
-        driver = FramebufferDriver.attach(bar(), Duration.ofSeconds(10));
+        child = ChildJvm.start(FramebufferDeviceMain.class, TimeBudget.scaled(Duration.ofSeconds(60)), args.toArray(String[]::new));
+        child.awaitLine(line -> line.startsWith("ready"), TimeBudget.scaled(Duration.ofSeconds(30)));
+        driver = FramebufferDriver.attach(bar(), TimeBudget.scaled(Duration.ofSeconds(10)));
         return driver;
     }
 
@@ -103,7 +105,7 @@ final class DeviceFixture implements AutoCloseable {
 
     /** A driver attached to {@code bar}, closed with the fixture. */
     FramebufferDriver attach(Path bar) throws Exception {
-        FramebufferDriver attached = FramebufferDriver.attach(bar, Duration.ofSeconds(5));
+        FramebufferDriver attached = FramebufferDriver.attach(bar, TimeBudget.scaled(Duration.ofSeconds(5)));
         closeLater.add(attached::close);
         return attached;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.device.fb.Command;
 import mmapkit.device.fb.CommandRing;
 import mmapkit.device.fb.DeviceNotRespondingException;
@@ -95,7 +96,7 @@ class InterruptsAndTimeoutsTest {
         long seen = raw32(driver, DeviceLayout.REG_IRQ_COUNT);
         assertThat(seen).as("three commands, three interrupts").isEqualTo(3);
         Duration timeout = Duration.ofMillis(600); // the device is idle: it raises no interrupt
-        Waited waited = inAnotherThread(() -> ring.awaitInterrupt(seen, timeout), Duration.ofSeconds(4),
+        Waited waited = inAnotherThread(() -> ring.awaitInterrupt(seen, timeout), TimeBudget.scaled(Duration.ofSeconds(4)),
                 "awaitInterrupt(3, 600 ms) on an idle device");
         assertThat(waited.thrown()).as("an idle device raises no interrupt: awaitInterrupt(3, 600 ms) must end with"
                 + " DeviceNotRespondingException, it returned %s", waited.value())
@@ -105,9 +106,12 @@ class InterruptsAndTimeoutsTest {
                 + " lives").contains("IRQ_COUNT", "3", "600 ms", "alive");
         assertThat(e.deviceGone()).as("the device process is alive, only silent").isFalse();
         assertThat(waited.millis()).as("ends at its timeout of 600 ms, plus a small margin: took %d ms", waited.millis())
-                .isBetween(590L, 1_600L);
+                .isBetween(590L, 600L + TimeBudget.scaledMillis(1_000));
         assertThat(waited.cpuMillis()).as("the driver sleeps on IRQ_COUNT with futex: %d ms of CPU in a 600 ms wait",
-                waited.cpuMillis()).isLessThan(200);
+                waited.cpuMillis()).isLessThan(TimeBudget.scaledMillis(200));
+        assertThat(waited.millis() - waited.cpuMillis()).as("of the %d ms the wait took, the driver spent %d ms on the CPU:"
+                + " it must sleep (futex) for most of its 600 ms timeout, not spin", waited.millis(), waited.cpuMillis())
+                .isGreaterThanOrEqualTo(400);
     }
 
     @Test
@@ -119,7 +123,7 @@ class InterruptsAndTimeoutsTest {
         long seen = raw32(driver, DeviceLayout.REG_IRQ_COUNT);
         long pid = fixture.child().pid();
         fixture.child().kill(); // SIGKILL: the device is gone, its memory stays mapped here
-        Waited waited = inAnotherThread(() -> ring.awaitInterrupt(seen, Duration.ofSeconds(10)), Duration.ofSeconds(3),
+        Waited waited = inAnotherThread(() -> ring.awaitInterrupt(seen, Duration.ofSeconds(10)), TimeBudget.scaled(Duration.ofSeconds(3)),
                 "awaitInterrupt(" + seen + ", 10 s) with the device killed");
         assertThat(waited.thrown()).as("the device process %d was killed: no interrupt will ever come, awaitInterrupt"
                 + " must end with DeviceNotRespondingException; it returned %s", pid, waited.value())
@@ -188,9 +192,12 @@ class InterruptsAndTimeoutsTest {
                 + " the device lives").contains("command 2", "COMPLETED", "600 ms", "alive");
         assertThat(thrown.deviceGone()).as("the device process is alive, only silent").isFalse();
         assertThat(millis).as("ends at its timeout of 600 ms, plus a small margin: took %d ms", millis)
-                .isBetween(590L, 1_600L);
+                .isBetween(590L, 600L + TimeBudget.scaledMillis(1_000));
         assertThat(cpuMillis).as("the driver sleeps on IRQ_COUNT with futex: %d ms of CPU in a 600 ms wait", cpuMillis)
-                .isLessThan(200);
+                .isLessThan(TimeBudget.scaledMillis(200));
+        assertThat(millis - cpuMillis).as("of the %d ms the wait took, the driver spent %d ms on the CPU: it must sleep"
+                + " (futex) for most of its 600 ms timeout, not spin", millis, cpuMillis)
+                .isGreaterThanOrEqualTo(400);
     }
 
     @Test

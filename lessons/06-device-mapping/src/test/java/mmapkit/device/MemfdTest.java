@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.device.DeviceProbes;
 import mmapkit.device.process.EmptyMemfdToucher;
 import mmapkit.device.process.SharedMemoryReader;
@@ -42,8 +43,8 @@ import java.util.stream.Stream;
 class MemfdTest {
 
     private static final long PAGE = Pages.size();
-    private static final Duration CHILD_LIFETIME = Duration.ofSeconds(30);
-    private static final Duration CHILD_WAIT = Duration.ofSeconds(25);
+    private static final Duration CHILD_LIFETIME = TimeBudget.scaled(Duration.ofSeconds(30));
+    private static final Duration CHILD_WAIT = TimeBudget.scaled(Duration.ofSeconds(25));
     /** O_CLOEXEC as /proc/PID/fdinfo shows it, in octal. */
     private static final int O_CLOEXEC = 02000000;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.device.registers.Access;
 import mmapkit.device.registers.Register;
 import mmapkit.device.registers.RegisterBlock;
@@ -309,7 +310,7 @@ class RegisterAccessTest {
                 if (failed.get() != null) {
                     throw failed.get();
                 }
-                block.awaitValue(DATA64, v -> v == value, "publish round " + value, Duration.ofSeconds(5));
+                block.awaitValue(DATA64, v -> v == value, "publish round " + value, TimeBudget.scaled(Duration.ofSeconds(5)));
                 for (int i = 0; i < 256; i++) {
                     if (data.getAtIndex(ValueLayout.JAVA_INT, i) != value && problem.get() == null) {
                         problem.set("round " + value + ": int " + i + " was " + data.getAtIndex(ValueLayout.JAVA_INT, i));
@@ -335,7 +336,7 @@ class RegisterAccessTest {
             long value;
             long returnedAt;
             try {
-                value = block.awaitBits(STATUS, 0b0100, Duration.ofSeconds(10));
+                value = block.awaitBits(STATUS, 0b0100, TimeBudget.scaled(Duration.ofSeconds(10)));
                 returnedAt = System.nanoTime();
             } finally {
                 device.join(15_000);
@@ -365,7 +366,7 @@ class RegisterAccessTest {
             long value;
             long returnedAt;
             try {
-                value = block.awaitValue(COUNTER, v -> v >= 10, "count to 10", Duration.ofSeconds(10));
+                value = block.awaitValue(COUNTER, v -> v >= 10, "count to 10", TimeBudget.scaled(Duration.ofSeconds(10)));
                 returnedAt = System.nanoTime();
             } finally {
                 device.join(15_000);

@@ -1,5 +1,7 @@
 package mmapkit.device;
 
+import mmapkit.course.TimeBudget;
+
 import mmapkit.faults.bench.ScratchFolder;
 
 import java.io.IOException;
@@ -39,11 +41,11 @@ final class SpecialFiles implements AutoCloseable {
             long expected) {
         Thread toucher = Thread.ofPlatform().start(touches);
         try {
-            toucher.join(java.time.Duration.ofSeconds(20));
+            toucher.join(TimeBudget.scaled(java.time.Duration.ofSeconds(20)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(2).toNanos();
+        long deadline = System.nanoTime() + TimeBudget.scaled(java.time.Duration.ofSeconds(2)).toNanos();
         long growth = counter.getAsLong() - before;
         while (growth < expected && System.nanoTime() < deadline) {
             Thread.onSpinWait();

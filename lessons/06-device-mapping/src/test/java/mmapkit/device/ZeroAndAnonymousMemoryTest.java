@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.device.DeviceProbes;
 import mmapkit.device.process.SharedMemoryReader;
 import mmapkit.device.process.ZeroMemoryChild;
@@ -35,8 +36,8 @@ import java.util.function.LongFunction;
 class ZeroAndAnonymousMemoryTest {
 
     private static final long PAGE = Pages.size();
-    private static final Duration CHILD_LIFETIME = Duration.ofSeconds(30);
-    private static final Duration CHILD_WAIT = Duration.ofSeconds(25);
+    private static final Duration CHILD_LIFETIME = TimeBudget.scaled(Duration.ofSeconds(30));
+    private static final Duration CHILD_WAIT = TimeBudget.scaled(Duration.ofSeconds(25));
 
     private static long devZeroInode() throws IOException {
         return ((Number) Files.getAttribute(ZeroMemory.DEV_ZERO, "unix:ino")).longValue();

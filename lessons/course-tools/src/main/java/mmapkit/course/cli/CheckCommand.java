@@ -7,6 +7,7 @@ import mmapkit.course.model.Target;
 import mmapkit.course.report.GradeReport;
 import mmapkit.course.report.TextReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -14,7 +15,6 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,6 +39,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--test-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "time one test may run (default: ${DEFAULT-VALUE})")
     long testTimeoutSeconds;
 
+    @Mixin
+    TimeScaleOption timeScale;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = cli.spec.commandLine().getOut();
@@ -46,8 +49,9 @@ final class CheckCommand implements Callable<Integer> {
         if (testTimeoutSeconds <= 0) {
             throw new IllegalArgumentException("--test-timeout " + testTimeoutSeconds + " must be a positive number of seconds");
         }
+        timeScale.apply();
         long started = System.nanoTime();
-        ModuleResult result = cli.grader(Duration.ofSeconds(testTimeoutSeconds))
+        ModuleResult result = cli.grader(TimeScaleOption.scaledSeconds(testTimeoutSeconds))
                 .grade(module, Target.EXERCISES.folder(), module.toolkitSources(Target.EXERCISES), Optional.ofNullable(task));
         long millis = (System.nanoTime() - started) / 1_000_000;
         // one task checked: show that task only, so tasks that did not run do not look lost

@@ -16,6 +16,7 @@ import mmapkit.course.report.JsonReport;
 import mmapkit.course.report.MarkdownReport;
 import mmapkit.course.report.TextReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -23,7 +24,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +101,9 @@ final class GradeCommand implements Callable<Integer> {
     @Option(names = "--test-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "time one test may run (default: ${DEFAULT-VALUE})")
     long testTimeoutSeconds;
 
+    @Mixin
+    TimeScaleOption timeScale;
+
     @Override
     public Integer call() throws IOException {
         if (testTimeoutSeconds <= 0) {
@@ -121,6 +124,7 @@ final class GradeCommand implements Callable<Integer> {
         if (!maxHeap.matches("\\d+[kKmMgG]?")) {
             throw new IllegalArgumentException("--max-heap " + maxHeap + " is no heap size, such as 1g or 512m");
         }
+        timeScale.apply();
         List<KitModule> modules = moduleNames == null ? KitModule.all(cli.root()) : moduleNames.stream().map(cli::module).distinct().toList();
         if (batch != null) {
             return gradeBatch(modules);
@@ -137,7 +141,7 @@ final class GradeCommand implements Callable<Integer> {
             kitChanges = result.kitChanges();
             sandbox = result.sandbox();
         } else {
-            Grader grader = cli.grader(Duration.ofSeconds(testTimeoutSeconds));
+            Grader grader = cli.grader(TimeScaleOption.scaledSeconds(testTimeoutSeconds));
             List<ModuleResult> results = new ArrayList<>();
             for (KitModule module : modules) {
                 results.add(grader.grade(module, target));
@@ -178,7 +182,7 @@ final class GradeCommand implements Callable<Integer> {
     }
 
     private SubmissionGrader submissionGrader() {
-        return new SubmissionGrader(cli.root(), Duration.ofSeconds(moduleTimeoutSeconds), Duration.ofSeconds(testTimeoutSeconds),
+        return new SubmissionGrader(cli.root(), TimeScaleOption.scaledSeconds(moduleTimeoutSeconds), TimeScaleOption.scaledSeconds(testTimeoutSeconds),
                 maxHeap, hidden == null ? null : new HiddenTests(hidden), Sandbox.detect(), allowFlagged);
     }
 

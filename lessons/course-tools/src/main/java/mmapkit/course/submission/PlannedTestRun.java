@@ -1,5 +1,6 @@
 package mmapkit.course.submission;
 
+import mmapkit.course.TimeBudget;
 import mmapkit.course.grading.Grader;
 import mmapkit.course.grading.KitModule;
 import mmapkit.course.grading.TestPlan;
@@ -172,6 +173,7 @@ final class PlannedTestRun {
                 "-Xmx" + settings.maxHeap(), "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + work.resolve("hs_err_%p.log"), "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=deny", "-Djava.io.tmpdir=" + work.resolve("tmp"), "-Duser.home=" + work.resolve("home"),
+                "-D" + TimeBudget.SCALE_PROPERTY + "=" + TimeBudget.scale(),
                 "--module-path", settings.tools().modulePathText(), "--add-modules", "ALL-MODULE-PATH",
                 "-cp", String.join(java.io.File.pathSeparator, path.stream().map(Path::toString).toList())
                         + java.io.File.pathSeparator + settings.tools().testLibraries()

@@ -55,6 +55,15 @@ class CourseCliTest {
     }
 
     @Test
+    void aTimeScaleOutsideItsRangeOrNoNumberIsNamed() throws IOException {
+        Files.createDirectories(kit.resolve("lessons/01-mapping"));
+        assertThat(run("--kit", kit.toString(), "check", "01", "--time-scale", "0.5")).isEqualTo(2);
+        assertThat(err.toString()).contains("--time-scale 0.5 must be from 1 to 100: budgets only grow");
+        assertThat(run("--kit", kit.toString(), "grade", "--time-scale", "fast")).isEqualTo(2);
+        assertThat(err.toString()).contains("--time-scale 'fast' is not a number: give a factor from 1 to 100");
+    }
+
+    @Test
     void aFolderThatIsNoKitIsRefused() {
         assertThat(run("--kit", kit.resolve("nowhere").toString(), "status")).isEqualTo(2);
         assertThat(err.toString()).contains("is not the root of the kit: it has no lessons/ folder");

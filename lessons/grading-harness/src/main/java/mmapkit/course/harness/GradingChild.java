@@ -16,6 +16,8 @@ import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
+import mmapkit.course.TimeBudget;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -63,6 +65,7 @@ public final class GradingChild {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: GradingChild SOCKET (started by the grader, not by hand)");
         }
+        TimeBudget.scale(); // read now, before any class of the code under test can set the property
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(args[0]));
         Instructions instructions = Instructions.read(channel);
         Reporter reporter = new Reporter(channel, instructions.nonce);
