@@ -6,6 +6,7 @@ import mmapkit.course.model.TaskResult;
 import mmapkit.course.model.Target;
 import mmapkit.course.report.GradeReport;
 import mmapkit.course.report.TextReport;
+import mmapkit.course.submission.OwnCodeCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,8 +52,10 @@ final class CheckCommand implements Callable<Integer> {
         }
         timeScale.apply();
         long started = System.nanoTime();
-        ModuleResult result = cli.grader(TimeScaleOption.scaledSeconds(testTimeoutSeconds))
-                .grade(module, Target.EXERCISES.folder(), module.toolkitSources(Target.EXERCISES), Optional.ofNullable(task));
+        // in a grading JVM of its own: a System.exit, a crash or an endless loop in the code under test ends that JVM, never this report
+        ModuleResult result = OwnCodeCheck.check(cli.grader(TimeScaleOption.scaledSeconds(testTimeoutSeconds)), module,
+                Target.EXERCISES.folder(), module.toolkitSources(Target.EXERCISES), Optional.ofNullable(task),
+                TimeScaleOption.scaledSeconds(testTimeoutSeconds), OwnCodeCheck.defaultModuleTimeout());
         long millis = (System.nanoTime() - started) / 1_000_000;
         // one task checked: show that task only, so tasks that did not run do not look lost
         ModuleResult shown = task == null ? result : new ModuleResult(result.module(), result.target(),

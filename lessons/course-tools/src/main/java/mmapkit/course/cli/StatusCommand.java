@@ -5,12 +5,14 @@ import mmapkit.course.grading.KitModule;
 import mmapkit.course.model.ModuleResult;
 import mmapkit.course.model.TaskResult;
 import mmapkit.course.model.Target;
+import mmapkit.course.submission.OwnCodeCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** Where the learner stands: per module, tasks done, points, and the next task with its hint. */
@@ -36,7 +38,8 @@ final class StatusCommand implements Callable<Integer> {
         out.println();
         out.printf("%-22s %-7s %-15s %s%n", "module", "tasks", "points", "next task");
         for (KitModule module : KitModule.all(cli.root())) {
-            ModuleResult result = grader.grade(module, Target.EXERCISES);
+            ModuleResult result = OwnCodeCheck.check(grader, module, Target.EXERCISES.folder(), module.toolkitSources(Target.EXERCISES),
+                    Optional.empty(), Grader.DEFAULT_TEST_TIMEOUT, OwnCodeCheck.defaultModuleTimeout());
             results.add(result);
             TaskResult next = result.nextTask();
             String nextText = result.problem() != null && result.problem().kind() != ModuleResult.Problem.Kind.NO_TEST_RAN

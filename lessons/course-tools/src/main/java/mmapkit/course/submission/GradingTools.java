@@ -35,8 +35,23 @@ public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modu
 
     /** Copies this JVM's class path (without the kit's own modules) into {@code into}. */
     public static GradingTools snapshot(Path into) {
+        return of(into);
+    }
+
+    /**
+     * This JVM's class path where it is, not copied: for a learner's check of their own code, where
+     * nothing needs guarding from the code under test.
+     */
+    public static GradingTools inPlace() {
+        return of(null);
+    }
+
+    /** The class path classified for grading JVMs; copied into {@code into} unless it is null. */
+    private static GradingTools of(Path into) {
         try {
-            Files.createDirectories(into);
+            if (into != null) {
+                Files.createDirectories(into);
+            }
             List<Path> compiler = new ArrayList<>();
             List<Path> modules = new ArrayList<>();
             List<Path> libraries = new ArrayList<>();
@@ -47,11 +62,14 @@ public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modu
                     continue;
                 }
                 String name = name(source);
-                Path copy = into.resolve(String.format("%02d-%s", index++, name));
-                if (Files.isDirectory(source)) {
-                    FileTrees.copy(source, copy);
-                } else {
-                    Files.copy(source, copy);
+                Path copy = source;
+                if (into != null) {
+                    copy = into.resolve(String.format("%02d-%s", index++, name));
+                    if (Files.isDirectory(source)) {
+                        FileTrees.copy(source, copy);
+                    } else {
+                        Files.copy(source, copy);
+                    }
                 }
                 compiler.add(copy);
                 String bare = name.replaceFirst("\\.jar$", "");
@@ -64,7 +82,7 @@ public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modu
             if (modules.stream().noneMatch(path -> name(path).contains("grading-harness"))) {
                 throw new IllegalStateException("the grading harness (lessons/grading-harness) is not on the grader's class path");
             }
-            return new GradingTools(into, compiler, modules, libraries);
+            return new GradingTools(into == null ? Path.of("") : into, compiler, modules, libraries);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the grader's class path into " + into, e);
         }
