@@ -6,6 +6,8 @@ package mmapkit.sync;
  * damaged data it had acknowledged; with the other policies it is what a power cut does.
  */
 public final class CorruptLogException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
 
     private final long offset;
 

@@ -6,6 +6,8 @@ package mmapkit.ipc;
  * another size. Attaching changes nothing in the region.
  */
 public final class RegionMismatchException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
 
     private final String field;
 

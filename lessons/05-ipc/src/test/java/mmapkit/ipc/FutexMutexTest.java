@@ -328,6 +328,8 @@ class FutexMutexTest {
 
     /** A failure to lock, with how long it took. */
     private static final class TimedOut extends Exception {
+        private static final long serialVersionUID = 1L;
+
         final long millis;
 
         TimedOut(Throwable cause, long millis) {

@@ -9,6 +9,8 @@ import java.time.Duration;
  * {@code NoSuchFileException} or {@link RegionMismatchException}.)
  */
 public final class WaitTimeoutException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
 
     private final Duration timeout;
 

@@ -5,6 +5,8 @@ package mmapkit.sync.sim;
  * the write or flush that throws it did not happen, and neither will any later one.
  */
 public final class PowerCut extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
 
     /**
      * @param operation the operation that the cut stopped, such as "flush(8192, 4096)"

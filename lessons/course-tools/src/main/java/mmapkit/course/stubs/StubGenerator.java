@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * (such a file must not be public API, since exercises and solutions share one API).
  *
  * <p>{@code pom.xml} is copied with the artifact {@code solutions-NN-x} renamed
- * {@code exercises-NN-x} and "(reference solution)" in its name replaced by "(exercises)".
+ * {@code exercises-NN-x}, "(reference solution)" in its name replaced by "(exercises)", and a property
+ * after its description that keeps compiler warnings and Javadoc slips in the learner's code from failing the build.
  * Every other file is copied unchanged; {@code target/} is ignored.
  *
  * <p>Next to the files it writes, the generator keeps a manifest, {@code exercises/NN/.generated-stubs}:
@@ -76,6 +77,8 @@ public final class StubGenerator {
 
     /** A marker that does not follow the rules above, with the file and line where it is. */
     public static final class MarkerException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         MarkerException(Path file, int line, String message) {
             super(file + ":" + line + ": " + message);
         }
@@ -447,9 +450,20 @@ public final class StubGenerator {
         if (!artifact.find()) {
             throw new MarkerException(file, 1, "a solution pom needs <artifactId>solutions-NN-name</artifactId>");
         }
-        return artifact.replaceFirst("<artifactId>exercises-$1</artifactId>")
+        String renamed = artifact.replaceFirst("<artifactId>exercises-$1</artifactId>")
                 .replace("(reference solution)", "(exercises)");
+        String after = renamed.contains("</description>") ? "</description>" : "</artifactId>";
+        int at = renamed.indexOf(after, renamed.indexOf("<artifactId>exercises-")) + after.length();
+        return renamed.substring(0, at) + LEARNER_PROPERTIES + renamed.substring(at);
     }
+
+    /** Set in every exercise pom: a compiler warning or a Javadoc slip in the learner's code never fails their build. */
+    static final String LEARNER_PROPERTIES = "\n\n  <properties>\n"
+            + "    <!-- Your code: the compiler's warnings are shown but do not fail the build, and your Javadoc is not checked"
+            + " (the kit's own code fails on either). -->\n"
+            + "    <kit.failOnWarning>false</kit.failOnWarning>\n"
+            + "    <kit.doclint>-Xdoclint:none</kit.doclint>\n"
+            + "  </properties>";
 
     private static SortedMap<Path, byte[]> existingFiles(Path module) {
         SortedMap<Path, byte[]> files = new TreeMap<>();

@@ -94,4 +94,22 @@ class StubGeneratorTest {
         assertThatThrownBy(() -> StubGenerator.stubJava(FILE, "// SOLUTION-BEGN 01.1\n"))
                 .hasMessage("Pages.java:1: unknown marker '// SOLUTION-BEGN 01.1'");
     }
+
+    @Test
+    void anExercisePomKeepsWarningsAndJavadocSlipsInTheLearnersCodeFromFailingTheBuild() {
+        String pom = StubGenerator.exercisePom(Path.of("pom.xml"), """
+                <project>
+                  <parent><artifactId>mmap-course-kit</artifactId></parent>
+                  <artifactId>solutions-01-mapping</artifactId>
+                  <name>01 mapping (reference solution)</name>
+                  <description>Pages.</description>
+
+                  <dependencies/>
+                </project>
+                """);
+        assertThat(pom).contains("<artifactId>exercises-01-mapping</artifactId>", "<name>01 mapping (exercises)</name>")
+                .contains("<description>Pages.</description>\n\n  <properties>\n")
+                .contains("<kit.failOnWarning>false</kit.failOnWarning>", "<kit.doclint>-Xdoclint:none</kit.doclint>")
+                .contains("</properties>\n\n  <dependencies/>");
+    }
 }
