@@ -12,12 +12,12 @@ import java.util.List;
  * it was made: through {@link DirtyTracker}, a plain store into the segment, native code, another
  * process sharing the file, {@code write(2)} to the file.
  *
- * <pre>{@code
+ * {@snippet :
  * PageHashTracker hashes = PageHashTracker.snapshot(file.segment()); // reads every page once
  * file.segment().set(ValueLayout.JAVA_BYTE, 3 * 4096 + 7, (byte) 1); // assuming that byte was not 1
  * hashes.changedPages();                                             // [3]: reads every page again
  * hashes.resnapshot();                                               // page 3's new content is the baseline
- * }</pre>
+ * }
  *
  * <h2>Pages</h2>
  * As in {@link DirtyTracker}: page {@code p} is the bytes {@code [p * Pages.size(), (p + 1) * Pages.size())}

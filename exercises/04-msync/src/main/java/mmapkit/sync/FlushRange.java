@@ -8,12 +8,12 @@ import java.lang.foreign.MemorySegment;
  * The whole pages of memory that hold a byte range of a segment: what {@code msync} must be given,
  * since it takes only a page-aligned address and works on whole pages.
  *
- * <pre>{@code
+ * {@snippet :
  * // a segment that starts on a page boundary, pages of 4096 bytes
  * FlushRange.covering(segment, 4097, 10);    // page 1: address + 4096, 4096 bytes
  * FlushRange.covering(segment, 4000, 200);   // pages 0 and 1: address, 8192 bytes
  * FlushRange.covering(segment, 8192, 0);     // no page: address + 8192, 0 bytes
- * }</pre>
+ * }
  *
  * <p>The pages are pages of memory, counted from address 0, not from the segment: a segment that
  * starts inside a page (a mapping at a file offset that is not page-aligned) is flushed from the

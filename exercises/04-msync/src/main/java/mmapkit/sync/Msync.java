@@ -9,12 +9,12 @@ import java.util.Objects;
  * {@code msync(2)} for any byte range of a mapping: the range is widened to the whole pages that
  * hold it ({@link FlushRange}), the flags are checked, then the kernel is called.
  *
- * <pre>{@code
+ * {@snippet :
  * try (MappedFile file = MappedFile.map(path, MapMode.SHARED)) {
  *     file.segment().set(ValueLayout.JAVA_LONG, 5000, 42);
  *     Msync.flush(file.segment(), 5000, 8, SyncFlag.SYNC);   // page 1 is on the device when this returns
  * }
- * }</pre>
+ * }
  *
  * <h2>What it does on Linux</h2>
  * With {@link SyncFlag#SYNC}, for a shared mapping of a file, the kernel starts writing the dirty

@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@link #open} recovers exactly the records of some completed commit (the last one, or the one
  * that was in progress), never a torn record and never fewer than were committed.
  *
- * <pre>{@code
+ * {@snippet :
  * try (MappedStorage storage = MappedStorage.open(path, 1 << 20)) {
  *     RecordLog log = RecordLog.create(storage);   // formats the storage
  *     log.append("debit 10".getBytes(UTF_8));
@@ -20,7 +20,7 @@ import java.util.Objects;
  * }
  * // after a crash, a kill or a reboot:
  * RecordLog log = RecordLog.open(storage);         // the records of the last commit
- * }</pre>
+ * }
  *
  * <h2>How</h2>
  * The layout is in {@link RecordFormat}: two commit slots, then checksummed records. A commit

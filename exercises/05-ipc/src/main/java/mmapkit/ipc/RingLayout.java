@@ -38,7 +38,13 @@ public final class RingLayout {
     public static final long HEARTBEAT_OFFSET = 256;
     public static final long CAPACITY_OFFSET = 384;
     public static final long RECORDS_OFFSET = 512;
-    public static final int HEADER_SIZE = 8;
+    /** Where a record's length lies, from the record's index. */
+    public static final int RECORD_LENGTH_OFFSET = 0;
+    /** Where a record's type lies, from the record's index. */
+    public static final int RECORD_TYPE_OFFSET = 4;
+    /** Where a record's payload begins, from the record's index: right after the header. */
+    public static final int RECORD_PAYLOAD_OFFSET = 8;
+    public static final int HEADER_SIZE = RECORD_PAYLOAD_OFFSET;
     public static final int ALIGNMENT = 8;
     public static final int PADDING_TYPE = -1;
     /** The smallest capacity: 1 KiB. */

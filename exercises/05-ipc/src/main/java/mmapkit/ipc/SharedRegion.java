@@ -17,7 +17,7 @@ import java.time.Duration;
  * Every process that maps the file maps the same page-cache (or, under {@code /dev/shm}, shmem)
  * pages, so a store by one is seen by the others at once, without {@code msync}.
  *
- * <pre>{@code
+ * {@snippet :
  * // process A
  * try (SharedRegion region = SharedRegion.create(Path.of("/dev/shm/demo"), 1 << 20, 1)) {
  *     Atomics.setRelease(region.data(), 0, 42);
@@ -26,7 +26,7 @@ import java.time.Duration;
  * try (SharedRegion region = SharedRegion.attach(Path.of("/dev/shm/demo"), 1 << 20, 1, Duration.ofSeconds(5))) {
  *     Atomics.getAcquire(region.data(), 0);    // 42
  * }
- * }</pre>
+ * }
  *
  * <h2>The header (little-endian, as on x86-64 and arm64)</h2>
  * <pre>

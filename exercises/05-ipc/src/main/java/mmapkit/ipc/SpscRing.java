@@ -10,11 +10,11 @@ import java.util.Objects;
  * memory (layout: {@link RingLayout}; the consumer side: {@link RingReader}). Exactly one producer,
  * in one thread of one process, may offer into a ring at a time; for several, use {@link MpscRing}.
  *
- * <pre>{@code
+ * {@snippet :
  * // producer process                               // consumer process
  * SpscRing ring = new SpscRing(region.data());     RingReader reader = new RingReader(region.data());
  * ring.offer(1, payload);                          reader.poll((type, bytes) -> ..., 100);
- * }</pre>
+ * }
  *
  * <p>With one producer the tail needs no atomic update: the producer keeps it in a field, and
  * stores it to shared memory only for others to look at. It also keeps the last head it read, and

@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@code long[]} bitmap. A program that writes only through it knows exactly which pages to
  * flush, copy or send, without asking the kernel anything.
  *
- * <pre>{@code
+ * {@snippet :
  * try (MappedFile file = MappedFile.map(path, MapMode.SHARED)) {   // 16 pages of 4096 bytes, say
  *     DirtyTracker tracker = DirtyTracker.over(file.segment());
  *     tracker.putLong(4090, 42);           // 8 bytes across the boundary of pages 0 and 1
@@ -23,7 +23,7 @@ import java.util.Objects;
  *     tracker.dirtyRuns();                 // [pages 0..1, page 5]
  *     tracker.clear();                     // forget the marks, keep the bytes
  * }
- * }</pre>
+ * }
  *
  * <h2>Pages</h2>
  * Page {@code p} is the bytes {@code [p * Pages.size(), (p + 1) * Pages.size())} of the segment,

@@ -19,13 +19,13 @@ import java.util.Objects;
  * runs therefore cost more than one call over all of them. Flushing by runs pays off when other
  * pages of the mapping are dirty but must not be flushed yet, or when the runs are few and long.
  *
- * <pre>{@code
+ * {@snippet :
  * DirtyTracker tracker = DirtyTracker.over(file.segment());   // file.segment() starts on a page
  * tracker.putLong(0, 1);
  * tracker.putLong(10 * 4096, 2);
  * DirtyFlush.flushDirtyRuns(tracker, SyncFlag.SYNC);          // 2 msync call(s), 2 page(s), 8192 bytes
  * tracker.dirtyPages();                                       // 0: flushed pages are clean again
- * }</pre>
+ * }
  */
 public final class DirtyFlush {
 

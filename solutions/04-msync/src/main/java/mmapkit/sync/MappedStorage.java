@@ -15,12 +15,12 @@ import java.util.Objects;
  * A file mapped shared as {@link Storage}: writes are stores into the mapping, and
  * {@link #flush} is {@code msync(MS_SYNC)} of the pages that hold the range.
  *
- * <pre>{@code
+ * {@snippet :
  * try (MappedStorage storage = MappedStorage.open(path, 1 << 20)) {   // creates or grows the file to 1 MiB
  *     storage.write(0, "hello".getBytes(StandardCharsets.US_ASCII));  // in the page cache: survives a killed process
  *     storage.flush(0, 5);                                             // on the device: survives a power cut
  * }
- * }</pre>
+ * }
  */
 public final class MappedStorage implements Storage, AutoCloseable {
 

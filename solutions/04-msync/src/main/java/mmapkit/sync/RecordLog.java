@@ -12,7 +12,7 @@ import java.util.Optional;
  * {@link #open} recovers exactly the records of some completed commit (the last one, or the one
  * that was in progress), never a torn record and never fewer than were committed.
  *
- * <pre>{@code
+ * {@snippet :
  * try (MappedStorage storage = MappedStorage.open(path, 1 << 20)) {
  *     RecordLog log = RecordLog.create(storage);   // formats the storage
  *     log.append("debit 10".getBytes(UTF_8));
@@ -21,7 +21,7 @@ import java.util.Optional;
  * }
  * // after a crash, a kill or a reboot:
  * RecordLog log = RecordLog.open(storage);         // the records of the last commit
- * }</pre>
+ * }
  *
  * <h2>How</h2>
  * The layout is in {@link RecordFormat}: two commit slots, then checksummed records. A commit

@@ -75,13 +75,13 @@ public final class MpscRing {
             }
         }
         if (size > toEnd) {
-            INT.set(records, index + 4, RingLayout.PADDING_TYPE);
-            INT.setRelease(records, index, (int) toEnd);
+            INT.set(records, index + RingLayout.RECORD_TYPE_OFFSET, RingLayout.PADDING_TYPE);
+            INT.setRelease(records, index + RingLayout.RECORD_LENGTH_OFFSET, (int) toEnd);
             index = 0;
         }
-        INT.set(records, index + 4, type);
-        MemorySegment.copy(payload, 0, records, index + RingLayout.HEADER_SIZE, payload.byteSize());
-        INT.setRelease(records, index, length);
+        INT.set(records, index + RingLayout.RECORD_TYPE_OFFSET, type);
+        MemorySegment.copy(payload, 0, records, index + RingLayout.RECORD_PAYLOAD_OFFSET, payload.byteSize());
+        INT.setRelease(records, index + RingLayout.RECORD_LENGTH_OFFSET, length);
         return true;
         // SOLUTION-STUB
         // throw new UnsupportedOperationException("TODO 05.7: claim room with compare-and-set on the tail, then write as the SPSC ring does (see hint 05.7)");

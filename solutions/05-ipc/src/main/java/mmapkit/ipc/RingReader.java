@@ -70,16 +70,16 @@ public final class RingReader {
         try {
             while (handled < limit && consumed < capacity) {
                 long index = (head + consumed) & mask;
-                int length = (int) INT.getAcquire(records, index);      // 0: not yet published
+                int length = (int) INT.getAcquire(records, index + RingLayout.RECORD_LENGTH_OFFSET); // 0: not yet published
                 if (length == 0) {
                     break;
                 }
-                int type = (int) INT.get(records, index + 4);            // after the acquire: complete
+                int type = (int) INT.get(records, index + RingLayout.RECORD_TYPE_OFFSET); // after the acquire: complete
                 if (length < RingLayout.HEADER_SIZE || length > capacity - index) {
                     throw corrupt(head + consumed, length, capacity - index);
                 }
                 if (type != RingLayout.PADDING_TYPE) {
-                    visitor.onRecord(type, records, index + RingLayout.HEADER_SIZE, length - RingLayout.HEADER_SIZE);
+                    visitor.onRecord(type, records, index + RingLayout.RECORD_PAYLOAD_OFFSET, length - RingLayout.HEADER_SIZE);
                     handled++;
                 }
                 consumed += (length + RingLayout.ALIGNMENT - 1) & -RingLayout.ALIGNMENT;

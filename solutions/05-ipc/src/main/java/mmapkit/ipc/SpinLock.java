@@ -10,11 +10,11 @@ import java.util.concurrent.locks.LockSupport;
  * another core; wasteful when the holder is descheduled, which is why it backs off: it spins with
  * {@link Thread#onSpinWait()} first, then yields the core, then sleeps for growing intervals.
  *
- * <pre>{@code
+ * {@snippet :
  * SpinLock lock = new SpinLock(region.data(), 0);   // 4 bytes at offset 0, zero: free
  * lock.lock(Duration.ofSeconds(1));
  * try { ... } finally { lock.unlock(); }
- * }</pre>
+ * }
  *
  * <p>Not reentrant, not fair, no owner: a process that dies holding it leaves it held.
  */

@@ -10,11 +10,11 @@ import java.util.Objects;
  * memory (layout: {@link RingLayout}; the consumer side: {@link RingReader}). Exactly one producer,
  * in one thread of one process, may offer into a ring at a time; for several, use {@link MpscRing}.
  *
- * <pre>{@code
+ * {@snippet :
  * // producer process                               // consumer process
  * SpscRing ring = new SpscRing(region.data());     RingReader reader = new RingReader(region.data());
  * ring.offer(1, payload);                          reader.poll((type, bytes) -> ..., 100);
- * }</pre>
+ * }
  *
  * <p>With one producer the tail needs no atomic update: the producer keeps it in a field, and
  * stores it to shared memory only for others to look at. It also keeps the last head it read, and
@@ -78,14 +78,14 @@ public final class SpscRing {
             }
         }
         if (size > toEnd) {
-            INT.set(records, index + 4, RingLayout.PADDING_TYPE);
-            INT.setRelease(records, index, (int) toEnd);
+            INT.set(records, index + RingLayout.RECORD_TYPE_OFFSET, RingLayout.PADDING_TYPE);
+            INT.setRelease(records, index + RingLayout.RECORD_LENGTH_OFFSET, (int) toEnd);
             tail += toEnd;
             index = 0;
         }
-        INT.set(records, index + 4, type);                              // 1. the type and the payload
-        MemorySegment.copy(payload, 0, records, index + RingLayout.HEADER_SIZE, payload.byteSize());
-        INT.setRelease(records, index, length);                         // 2. the length last: now it is a record
+        INT.set(records, index + RingLayout.RECORD_TYPE_OFFSET, type); // 1. the type and the payload
+        MemorySegment.copy(payload, 0, records, index + RingLayout.RECORD_PAYLOAD_OFFSET, payload.byteSize());
+        INT.setRelease(records, index + RingLayout.RECORD_LENGTH_OFFSET, length); // 2. the length last: now it is a record
         tail += size;
         LONG.setOpaque(ring, RingLayout.TAIL_OFFSET, tail);            // for observers; the consumer reads lengths
         return true;

@@ -7,12 +7,12 @@ import java.util.StringJoiner;
  * for the messages of calls that failed or were refused. Bits without a name stay in the text as a
  * hexadecimal rest, so a message never hides a bit the caller passed.
  *
- * <pre>{@code
+ * {@snippet :
  * FlagNames.of(0x22)
  *         .value(MAP_TYPE, MAP_PRIVATE, "MAP_PRIVATE")
  *         .flag(MAP_ANONYMOUS, "MAP_ANONYMOUS")
  *         .text();                                  // "MAP_PRIVATE|MAP_ANONYMOUS"
- * }</pre>
+ * }
  *
  * <p>Every binding of the kit (mmap, msync, memfd and its seals) names its flags through this class.
  */

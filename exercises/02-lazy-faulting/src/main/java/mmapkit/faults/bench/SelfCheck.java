@@ -10,7 +10,9 @@ import java.util.List;
  * calibration. Prints one line per check and throws {@link IllegalStateException} at the first
  * one that fails (so {@code main} ends with an error). About one second.
  *
- * <pre>{@code java --enable-native-access=ALL-UNNAMED -cp ... mmapkit.faults.bench.SelfCheck}</pre>
+ * {@snippet lang="shell" :
+ * java --enable-native-access=ALL-UNNAMED -cp ... mmapkit.faults.bench.SelfCheck
+ * }
  */
 public final class SelfCheck {
 

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * A file that lives only in memory and has no name in any folder: {@code memfd_create(2)}.
  *
- * <pre>{@code
+ * {@snippet :
  * try (Memfd memfd = Memfd.create("frame")) {          // size 0, sealing allowed
  *     memfd.resize(1 << 20);                            // ftruncate: now 1 MiB of zeros
  *     try (RawMapping pixels = memfd.mapShared(1 << 20)) {
@@ -20,7 +20,7 @@ import java.util.Set;
  *     memfd.addSeals(Seal.WRITE, Seal.SHRINK, Seal.SEAL); // nobody can change it any more
  *     Path forOthers = memfd.procPath();                // /proc/<pid>/fd/<fd>
  * }
- * }</pre>
+ * }
  *
  * <p>It is born empty. Mapping it before {@link #resize} is allowed, but touching a page that lies
  * past its end raises SIGBUS (in Java an {@link InternalError}), as for any file. Its pages are

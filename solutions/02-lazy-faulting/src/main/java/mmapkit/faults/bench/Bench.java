@@ -10,13 +10,13 @@ import java.util.Objects;
  * Immutable: the {@code with...} methods return a changed copy. See the
  * {@linkplain mmapkit.faults.bench package documentation} for how and why it measures as it does.
  *
- * <pre>{@code
+ * {@snippet :
  * Bench bench = Bench.withDefaults().withBudget(Duration.ofSeconds(4));
  * Comparison comparison = bench.compare(
  *         Variant.repeating("read", 8, count -> readLongs(count)),
  *         Variant.repeating("mapping", 8, count -> sumLongs(count)));
  * Summary ratio = comparison.throughputRatio("mapping");
- * }</pre>
+ * }
  */
 public final class Bench {
 

@@ -24,12 +24,12 @@ import java.util.function.Predicate;
  * A child JVM that runs a {@code main} class of the code at hand, bounded in time and killed when
  * closed: what the kit's kill tests, crash experiments, IPC tests and benchmarks start.
  *
- * <pre>{@code
+ * {@snippet :
  * try (ChildJvm child = ChildJvm.start(PatternWriter.class, Duration.ofSeconds(30), file.toString(), "16")) {
  *     child.awaitLine(line -> line.startsWith("written"), Duration.ofSeconds(20));
  *     child.kill();                     // SIGKILL: no shutdown hook, no finally block runs
  * }                                     // close() kills it in any case and deletes its output
- * }</pre>
+ * }
  *
  * <p>The child runs the same {@code java} as this JVM, with the class path this JVM loaded the
  * main class from (so under a grader it runs the code being graded, not another copy), with native
@@ -40,7 +40,7 @@ import java.util.function.Predicate;
  *
  * <p>For more than that, such as a benchmark's JVMs, {@link #builder} sets the options one by one:
  *
- * <pre>{@code
+ * {@snippet :
  * try (ChildJvm peer = ChildJvm.builder(Peer.class).timeout(Duration.ofSeconds(60))
  *         .jvmOptions(List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"))
  *         .pipes()                      // stdin() and stdout() are pipes to the child
@@ -49,7 +49,7 @@ import java.util.function.Predicate;
  *     ... talk to it through peer.stdin() and peer.stdout() ...
  *     peer.awaitSuccess();              // exit status 0, nothing on standard error, within the timeout
  * }
- * }</pre>
+ * }
  */
 public final class ChildJvm implements AutoCloseable {
 

@@ -16,10 +16,10 @@ import java.util.Random;
  * rule of a crash-consistent store: recovery yields the records of the last completed commit, or of
  * the commit that was in progress at the cut; nothing else.
  *
- * <pre>{@code
+ * {@snippet :
  * CrashTrials.Outcome outcome = CrashTrials.run(FlushPolicy.DATA_THEN_MARK, 1, 1000);
  * outcome.failures();   // 0
- * }</pre>
+ * }
  */
 public final class CrashTrials {
 

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * The crash model: a page cache in front of a simulated disk that can lose power. It is how the kit
  * tests power loss, which a real machine here cannot do.
  *
- * <pre>{@code
+ * {@snippet :
  * SimulatedPageCache cache = new SimulatedPageCache(4096, 4);  // 4 pages, all zero on "disk"
  * cache.write(0, new byte[] {1});        // page 0 dirty: in memory, not on disk
  * cache.write(8192, new byte[] {2});     // page 2 dirty
@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * SimulatedPageCache after = cache.crash(42);
  * after.read(0, 1);                      // [1]: flushed before the crash, always kept
  * after.read(8192, 1);                   // [2] or [0]: written since, kept or lost as seed 42 decides
- * }</pre>
+ * }
  *
  * <h2>The model</h2>
  * Memory holds the latest bytes of every page; the disk holds what was flushed. A write changes

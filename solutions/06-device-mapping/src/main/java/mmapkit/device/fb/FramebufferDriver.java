@@ -21,14 +21,14 @@ import java.util.Optional;
  * (identify, reset, wait until ready, read the geometry, enable), and then hands out the command
  * ring and the pixel memory.
  *
- * <pre>{@code
+ * {@snippet :
  * try (FramebufferDriver driver = FramebufferDriver.attach(barFile, Duration.ofSeconds(5))) {
  *     driver.bringUp(true, Duration.ofMillis(500));
  *     driver.pixels().fillRect(0, 0, 10, 10, 0xFF0000);  // software, straight into device memory
  *     driver.fill(20, 20, 40, 40, 0x00FF00, timeout);     // the device's FILL, through the ring
  *     int frame = driver.present(timeout);               // the device writes frame-0001.png
  * }
- * }</pre>
+ * }
  *
  * <p>Everything it does to the device goes through its {@link RegisterBlock}; it never writes the
  * shared file's header or "fixes" device state by writing memory itself.
