@@ -2,6 +2,7 @@ package mmapkit.faults.experiments;
 
 import mmapkit.faults.Advice;
 import mmapkit.faults.FaultCounters;
+import mmapkit.faults.FaultProbes;
 import mmapkit.faults.Faults;
 import mmapkit.faults.PageControl;
 import mmapkit.faults.bench.Bench;
@@ -37,7 +38,9 @@ import java.util.function.ToDoubleFunction;
  *     (the pages stay cached) and the timed part touches every page again. Fault-around maps up
  *     to 16 cached neighbours per fault, so there are fewer faults than pages.</li>
  * <li>The first store to anonymous memory: a fresh private anonymous mapping, one store per page;
- *     each fault takes a zeroed page.</li>
+ *     each fault takes a zeroed page. Where the kernel would give unadvised anonymous memory large
+ *     folios (THP {@code always}, anonymous mTHP), the region is advised {@code MADV_NOHUGEPAGE}
+ *     first, so that this row measures one page per fault on every kernel.</li>
  * <li>The first store to a private mapping of the cached file: copy-on-write, each fault copies
  *     the file's page into a private one.</li>
  * </ol>
@@ -107,6 +110,7 @@ public final class FaultCost {
         try (RawMapping anonymous = RawMapping.anonymous(SIZE, MemoryMapCalls.PROT_READ | MemoryMapCalls.PROT_WRITE,
                 MemoryMapCalls.MAP_PRIVATE)) {
             MemorySegment memory = anonymous.segment();
+            FaultProbes.onePagePerAnonymousFault(anonymous.address(), SIZE); // untimed, and only where needed
             long[] elapsed = new long[1];
             Faults faults = FaultCounters.measure(() -> {
                 long start = System.nanoTime();
@@ -179,6 +183,12 @@ public final class FaultCost {
                     result.name(), Summary.format(result.nanosPerOperation().median()), Summary.format(pages / faults),
                     Summary.format(comparison.ratio(result.name(), "x", false, nanosPerPage).median()));
         }
+        boolean advised = !FaultProbes.anonymousFolioSizes().value().isEmpty();
+        System.out.println(advised
+                ? "(2) was advised MADV_NOHUGEPAGE: unadvised, this kernel may fault in more than one page of"
+                + " anonymous memory\nat a first store (" + FaultProbes.anonymousFolioSizes().value().size()
+                + " large size(s) on), and the row would no longer measure one page per fault."
+                : "(2) needed no advice: this kernel gives unadvised anonymous memory one page per first-store fault.");
     }
 
     /** Writes the file (not a hole: every page has data) and flushes it, so its pages are cached and clean. */
