@@ -45,8 +45,8 @@ final class FuzzTargets {
      * Members left out, and why. The raw bindings of the natives packages take an address or a
      * descriptor on trust, as C does (munmap or MADV_DONTNEED at a random address would wipe the
      * JVM's own memory; closing a random descriptor would close one of the JVM's): their own
-     * preconditions are checked by {@code RawBindingsRefuseBadInputTest} with memory and descriptors of
-     * its own. The probes take no input and measure for a while.
+     * preconditions are fuzzed through {@link OwnMemoryCalls}, with memory and descriptors of the
+     * fuzz's own.
      */
     static final Map<String, String> LEFT_OUT_MEMBERS = Map.ofEntries(
             Map.entry("MemoryMapCalls.mmap", "takes an address (MAP_FIXED at a random address replaces JVM memory)"),
@@ -90,6 +90,11 @@ final class FuzzTargets {
                         && !(type.isEnum() && (method.getName().equals("values") || method.getName().equals("valueOf")))) {
                     targets.add(method);
                 }
+            }
+        }
+        for (Method method : OwnMemoryCalls.class.getMethods()) {
+            if (method.getDeclaringClass() == OwnMemoryCalls.class && Modifier.isStatic(method.getModifiers())) {
+                targets.add(method);
             }
         }
         targets.sort(Comparator.comparing(FuzzTargets::signature));

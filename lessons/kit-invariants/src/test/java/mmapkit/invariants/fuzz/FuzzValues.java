@@ -69,6 +69,7 @@ final class FuzzValues {
     private final Path folder;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private int made;
+    private RawMapping own;
 
     FuzzValues(Random random, Path folder) throws IOException {
         this.random = random;
@@ -223,6 +224,14 @@ final class FuzzValues {
             case 10 -> arena().allocate(64, 8);
             default -> arena().allocate(PAGE, PAGE);
         };
+    }
+
+    /** The call's own two pages for the raw bindings ({@link OwnMemoryCalls}), made once per call. */
+    RawMapping own(int prot) {
+        if (own == null || !own.isOpen()) {
+            own = anonymous(prot);
+        }
+        return own;
     }
 
     private RawMapping anonymous(int prot) {

@@ -68,6 +68,7 @@ public final class PublicApiFuzz {
             Random random = new Random(seed * 1_000_003L + i);
             Path folder = Files.createDirectories(scratch.resolve("call-" + i));
             FuzzValues values = new FuzzValues(random, folder);
+            OwnMemoryCalls.current = values;
             Executable target = targets.get(random.nextInt(targets.size()));
             String failure = callOnce(i, target, values, out);
             calls++;
