@@ -6,7 +6,11 @@ import mmapkit.device.special.PosixSharedMemory;
 import mmapkit.device.registers.RegisterBlock;
 import mmapkit.dirty.DirtyTracker;
 import mmapkit.dirty.PageHashTracker;
+import mmapkit.ipc.MpscRing;
+import mmapkit.ipc.RingLayout;
+import mmapkit.ipc.RingReader;
 import mmapkit.ipc.SharedRegion;
+import mmapkit.ipc.SpscRing;
 import mmapkit.mapping.FileWindows;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
@@ -69,6 +73,8 @@ final class FuzzValues {
     private final Path folder;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private int made;
+    /** While making a receiver: small non-negative numbers, writable memory, no nulls. */
+    private boolean friendly;
     private RawMapping own;
 
     FuzzValues(Random random, Path folder) throws IOException {
@@ -100,16 +106,30 @@ final class FuzzValues {
 
     /** An object to call an instance method on: made the ordinary way when the fuzz knows how. */
     Object receiver(Class<?> type) {
-        for (int attempt = 0; attempt < 8; attempt++) {
-            Object value = value(type, 0);
-            if (value != null) {
-                return value;
+        for (int attempt = 0; attempt < 16; attempt++) {
+            friendly = attempt >= 4; // bad arguments first, then ones that make an object more likely
+            try {
+                Object value = value(type, 0);
+                if (value != null) {
+                    return value;
+                }
+            } finally {
+                friendly = false;
             }
         }
         return null;
     }
 
     private Object value(Class<?> type, int depth) {
+        if (friendly && (type == long.class || type == int.class)) {
+            long[] small = {0, 1, 2, 4, 8, 64, 128, 640, 480, 1024};
+            long pick = small[random.nextInt(small.length)];
+            return type == long.class ? (Object) pick : (Object) (int) pick;
+        }
+        if (friendly && type == MemorySegment.class) {
+            return random.nextBoolean() ? anonymous(MemoryMapCalls.PROT_READ | MemoryMapCalls.PROT_WRITE).segment()
+                    : ring();
+        }
         if (type == long.class) {
             return random.nextInt(8) == 0 ? random.nextLong() : LONGS[random.nextInt(LONGS.length)];
         }
@@ -134,7 +154,7 @@ final class FuzzValues {
         if (type == float.class) {
             return new float[] {0, -1, 0.5f, Float.NaN}[random.nextInt(4)];
         }
-        if (random.nextInt(10) == 0) {
+        if (!friendly && random.nextInt(10) == 0) {
             return null;
         }
         if (type == String.class) {
@@ -234,6 +254,14 @@ final class FuzzValues {
         return own;
     }
 
+    /** Two pages holding an initialised ring of the smallest capacity, with whatever records the fuzz offers. */
+    private MemorySegment ring() {
+        MemorySegment memory = anonymous(MemoryMapCalls.PROT_READ | MemoryMapCalls.PROT_WRITE).segment()
+                .asSlice(0, RingLayout.bytes(RingLayout.MIN_CAPACITY));
+        RingLayout.initialise(memory, RingLayout.MIN_CAPACITY);
+        return memory;
+    }
+
     private RawMapping anonymous(int prot) {
         return keep(RawMapping.anonymous(2 * PAGE, prot, MemoryMapCalls.MAP_PRIVATE));
     }
@@ -273,6 +301,9 @@ final class FuzzValues {
             case "Memfd" -> Memfd.create("fuzz");
             case "PosixSharedMemory" -> attempt(() -> PosixSharedMemory.in(Files.createDirectories(folder.resolve("shm"))));
             case "HugePageRegion" -> attempt(() -> HugePages.transparent(HugePages.transparentPageSize()));
+            case "SpscRing" -> new SpscRing(ring());
+            case "MpscRing" -> new MpscRing(ring());
+            case "RingReader" -> new RingReader(ring());
             case "RegisterBlock" -> new RegisterBlock(anonymous(MemoryMapCalls.PROT_READ | MemoryMapCalls.PROT_WRITE)
                     .segment());
             default -> null;

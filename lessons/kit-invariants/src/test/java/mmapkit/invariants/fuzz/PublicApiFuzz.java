@@ -113,6 +113,7 @@ public final class PublicApiFuzz {
         } finally {
             watchdog.stop();
         }
+        out.println(thrown == null ? "  returned" : "  threw " + thrown.getClass().getName() + ": " + firstLine(thrown));
         values.closeQuietly(result);
         values.closeAll();
         try {
