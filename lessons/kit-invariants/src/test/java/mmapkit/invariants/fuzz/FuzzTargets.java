@@ -132,7 +132,7 @@ final class FuzzTargets {
                 + Arrays.stream(target.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(",", "(", ")"));
     }
 
-    /** {@code MappedFile.map(Path one-page.bin, SHARED, -1, 4096)}, with the receiver for an instance method. */
+    /** {@code MappedFile.map(Path one-page.bin, SHARED, -1, Long 2)}, with the receiver for an instance method. */
     static String describe(Executable target, Object receiver, Object[] arguments) {
         String name = target.getDeclaringClass().getSimpleName()
                 + (target instanceof Constructor ? ".<init>" : "." + target.getName());

@@ -134,7 +134,7 @@ final class FuzzValues {
             return random.nextInt(8) == 0 ? random.nextLong() : LONGS[random.nextInt(LONGS.length)];
         }
         if (type == int.class) {
-            return random.nextInt(8) == 0 ? random.nextInt(-64, 4096) : INTS[random.nextInt(INTS.length)];
+            return random.nextInt(8) == 0 ? random.nextInt(-64, 5000) : INTS[random.nextInt(INTS.length)];
         }
         if (type == boolean.class) {
             return random.nextBoolean();
