@@ -67,6 +67,13 @@ class NeverACrashTest {
                     .hasMessageContaining("length -1");
             assertThat(catchThrowable(() -> ResidencyCalls.mincore(memory.address(), PAGE, null)))
                     .as("no vector").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vec is null");
+            MemorySegment closedVector;
+            try (Arena closed = Arena.ofConfined()) {
+                closedVector = closed.allocate(4);
+            }
+            assertThat(catchThrowable(() -> ResidencyCalls.mincore(memory.address(), 4 * PAGE, closedVector)))
+                    .as("a vector of a closed arena").isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed arena");
             MemorySegment vector = arena.allocate(4);
             ResidencyCalls.mincore(memory.address(), 4 * PAGE, vector);
             assertThat(vector.byteSize()).as("a vector of exactly one byte per page is fine").isEqualTo(4);

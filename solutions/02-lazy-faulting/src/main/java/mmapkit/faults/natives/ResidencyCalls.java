@@ -78,6 +78,9 @@ public final class ResidencyCalls {
             throw new IllegalArgumentException("vec " + vec + " is on the Java heap: mincore writes into native memory"
                     + " (allocate it from an Arena)");
         }
+        if (!vec.scope().isAlive()) {
+            throw new IllegalStateException("vec " + vec + " belongs to a closed arena: allocate a new vector");
+        }
         if (vec.isReadOnly()) {
             throw new IllegalArgumentException("vec " + vec + " is read-only: mincore writes one byte per page into it");
         }

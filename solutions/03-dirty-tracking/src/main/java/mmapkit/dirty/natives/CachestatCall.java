@@ -68,6 +68,7 @@ public final class CachestatCall {
      *               bytes whatever the segment's size, so a shorter one is refused before the call.
      * @throws IllegalArgumentException for counts that are null, on the Java heap, read-only or shorter
      *                                  than {@link #STAT}, naming them and the rule
+     * @throws IllegalStateException    for counts whose arena is closed
      * @throws NativeCallException      when the call returns -1: ENOSYS (kernel without cachestat), EBADF
      *                                  (fd not open), EOPNOTSUPP (hugetlbfs file), EINVAL (flags), EFAULT
      */
@@ -96,6 +97,9 @@ public final class CachestatCall {
     private static void checkCounts(MemorySegment counts) {
         if (counts == null) {
             throw new IllegalArgumentException("counts is null: cachestat writes " + STAT.byteSize() + " bytes into it");
+        }
+        if (!counts.scope().isAlive()) {
+            throw new IllegalStateException("counts " + counts + " belong to a closed arena: allocate new ones");
         }
         if (!counts.isNative() || counts.isReadOnly() || counts.byteSize() < STAT.byteSize()) {
             throw new IllegalArgumentException("counts " + counts + " must be writable native memory of at least "
