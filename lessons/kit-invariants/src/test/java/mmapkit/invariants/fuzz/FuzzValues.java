@@ -76,6 +76,7 @@ final class FuzzValues {
     /** While making a receiver: small non-negative numbers, writable memory, no nulls. */
     private boolean friendly;
     private RawMapping own;
+    private boolean returned;
 
     FuzzValues(Random random, Path folder) throws IOException {
         this.random = random;
@@ -92,6 +93,15 @@ final class FuzzValues {
 
     Path folder() {
         return folder;
+    }
+
+    /** Whether the call returned normally (for the count the fuzz reports). */
+    boolean returned() {
+        return returned;
+    }
+
+    void returned(boolean value) {
+        returned = value;
     }
 
     /** The arguments for {@code target}, one per parameter. */

@@ -62,6 +62,7 @@ public final class PublicApiFuzz {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
         int violations = 0;
         int calls = 0;
+        int returned = 0;
         int first = only >= 0 ? only : 0;
         int last = only >= 0 ? only + 1 : maxCalls;
         for (int i = first; i < last && System.nanoTime() < deadline; i++) {
@@ -72,6 +73,9 @@ public final class PublicApiFuzz {
             Executable target = targets.get(random.nextInt(targets.size()));
             String failure = callOnce(i, target, values, out);
             calls++;
+            if (values.returned()) {
+                returned++;
+            }
             if (failure != null) {
                 violations++;
                 out.println("VIOLATION " + i + " seed " + seed + ": " + failure);
@@ -79,7 +83,8 @@ public final class PublicApiFuzz {
             }
             deleteTree(folder);
         }
-        out.println("DONE calls " + calls + " violations " + violations);
+        out.println("DONE calls " + calls + " violations " + violations + " (returned " + returned + ", threw "
+                + (calls - returned) + ")");
         out.flush();
         System.exit(violations == 0 ? 0 : EXIT_VIOLATION);
     }
@@ -114,6 +119,7 @@ public final class PublicApiFuzz {
             watchdog.stop();
         }
         out.println(thrown == null ? "  returned" : "  threw " + thrown.getClass().getName() + ": " + firstLine(thrown));
+        values.returned(thrown == null);
         values.closeQuietly(result);
         values.closeAll();
         try {
