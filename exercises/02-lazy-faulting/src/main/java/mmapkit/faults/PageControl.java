@@ -74,7 +74,13 @@ public final class PageControl {
     /**
      * Gives the kernel a hint about {@code segment}: {@code madvise(address, size, advice)}.
      *
-     * @throws IllegalArgumentException for a segment not starting on a page boundary
+     * <p>{@link Advice#DONTNEED} works on whole pages: the kernel rounds the length up and drops the
+     * whole last page, bytes past the segment included. Those may belong to someone else (another
+     * allocation of the native heap, whose memory would read zero afterwards), so DONTNEED takes only
+     * a segment of whole pages, such as {@code MappedFile.pageSpan()}.
+     *
+     * @throws IllegalArgumentException for a segment not starting on a page boundary, or DONTNEED on a
+     *                                  segment whose size is not a multiple of the page size
      * @throws IllegalStateException    for a segment of a closed mapping
      * @throws NativeCallException      when madvise fails (such as ENOMEM for a range not mapped)
      */

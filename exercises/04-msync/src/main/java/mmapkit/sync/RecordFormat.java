@@ -72,6 +72,15 @@ public final class RecordFormat {
      * The mark in these 32 bytes, if they hold a valid one: the magic and the checksum match, the
      * sequence is positive and the committed end lies in {@code [DATA_START, storageSize]} on a
      * multiple of 8. Empty for zeros, garbage, or a slot torn by a crash.
+     *
+     * <p>A mark whose magic and checksum match but whose end lies past {@code storageSize} was not
+     * torn: it is intact, and the storage is smaller than the log it holds (the file was cut, or
+     * opened with a smaller size). Passing it over would roll the log back to an older commit, and
+     * the next commit would overwrite newer records; so it is refused.
+     *
+     * @throws CorruptLogException for an intact mark whose committed end lies past the storage: the
+     *                             message names the storage size and the mark's end, its
+     *                             {@link CorruptLogException#offset()} is the storage size
      */
     public static Optional<Mark> decodeMark(byte[] slot, long storageSize) {
         if (slot.length < SLOT_SIZE) {
@@ -82,8 +91,14 @@ public final class RecordFormat {
         long sequence = buffer.getLong(8);
         long end = buffer.getLong(16);
         int checksum = buffer.getInt(24);
-        boolean valid = magic == MAGIC && checksum == (int) crc(slot, 0, 24) && sequence > 0
-                && end >= DATA_START && end <= storageSize && end % ALIGNMENT == 0;
+        boolean intact = magic == MAGIC && checksum == (int) crc(slot, 0, 24) && sequence > 0;
+        if (intact && end > storageSize) {
+            throw new CorruptLogException("commit mark " + sequence + " is intact and says the log ends at " + end
+                    + ", past the end of the storage (" + storageSize + " bytes): the storage is smaller than the log"
+                    + " (cut, or opened with a smaller size); open it with at least " + end
+                    + " bytes instead of rolling back to an older commit", storageSize);
+        }
+        boolean valid = intact && end >= DATA_START && end % ALIGNMENT == 0;
         return valid ? Optional.of(new Mark(sequence, end)) : Optional.empty();
     }
 

@@ -63,7 +63,7 @@ public final class FutexMutex {
     /**
      * Frees the mutex and, if a process may sleep on it, wakes one.
      *
-     * @throws IllegalStateException when it is not held
+     * @throws IllegalStateException when it is not held, or its word holds no state of a mutex
      */
     public void unlock() {
         // TODO 05.4 (see hint 05.4)

@@ -8,6 +8,7 @@ import mmapkit.course.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -93,6 +94,22 @@ class GrowTest {
             assertThatThrownBy(() -> mapping.grow(-1)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("newLength -1");
             assertThat(mapping.segment().byteSize()).as("the mapping is left as it was").isEqualTo(PAGE);
+        }
+    }
+
+    @Test
+    void aGrowTheFileSystemRefusesNamesTheFileAndKeepsTheMapping() throws Exception {
+        Path file = TestFiles.patterned(dir, "log.bin", PAGE);
+        long huge = 1L << 62;
+        try (TestFiles.Closing closing = TestFiles.closing(MappedFile.map(file, MapMode.SHARED, 0, PAGE))) {
+            MappedFile mapping = closing.mapping();
+            assertThat(catchThrowable(() -> mapping.grow(huge)))
+                    .as("growing to 2^62 bytes fails (file size limit or address space): the error must name the file"
+                            + " and the end of the range")
+                    .isInstanceOf(IOException.class).hasMessageContainingAll("log.bin", String.valueOf(huge));
+            assertThat(Files.size(file)).as("a failed grow must leave the file's size as it was").isEqualTo(PAGE);
+            assertThat(mapping.segment().get(ValueLayout.JAVA_BYTE, 1)).as("and the old mapping usable")
+                    .isEqualTo(TestFiles.patternAt(1));
         }
     }
 }

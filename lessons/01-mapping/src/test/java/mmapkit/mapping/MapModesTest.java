@@ -8,6 +8,7 @@ import mmapkit.course.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -120,5 +121,24 @@ class MapModesTest {
                 .as("mapping a file that does not exist").isInstanceOf(NoSuchFileException.class);
         assertThat(missing).as("a refused map must not create the file").doesNotExist();
         assertThat(Files.size(file)).isEqualTo(PAGE);
+    }
+
+    @Test
+    void aFileThatCannotBeMappedIsNamedInTheErrorAndLeftAlone() throws Exception {
+        for (MapMode mode : MapMode.values()) {
+            assertThat(catchThrowable(() -> MappedFile.map(dir, mode, 0, 1)))
+                    .as("mapping the directory %s %s: the error must name it and say that a directory has no bytes to map"
+                            + " (the JDK alone says only \"No such device\")", dir, mode)
+                    .isInstanceOf(IOException.class).hasMessageContainingAll(dir.getFileName().toString(), "directory");
+        }
+        Path file = TestFiles.patterned(dir, "data.bin", PAGE);
+        long huge = 1L << 62;
+        assertThat(catchThrowable(() -> MappedFile.map(file, MapMode.SHARED, 0, huge)))
+                .as("a SHARED mapping of 2^62 bytes fails (the file system refuses such a size, or the address space"
+                        + " has no room): the error must name the file and the end of the range")
+                .isInstanceOf(IOException.class).hasMessageContainingAll("data.bin", String.valueOf(huge));
+        assertThat(Files.size(file)).as("a failed SHARED mapping must leave the file's size as it was"
+                + " (FileChannel.map extends the file before it maps: cut it back)").isEqualTo(PAGE);
+        assertThat(Files.readAllBytes(file)[1]).as("and its bytes").isEqualTo(TestFiles.patternAt(1));
     }
 }

@@ -3,6 +3,7 @@ package mmapkit.mapping;
 import static mmapkit.mapping.natives.MemoryMapCalls.MAP_ANONYMOUS;
 import static mmapkit.mapping.natives.MemoryMapCalls.MAP_PRIVATE;
 import static mmapkit.mapping.natives.MemoryMapCalls.MAP_SHARED;
+import static mmapkit.mapping.natives.MemoryMapCalls.PROT_NONE;
 import static mmapkit.mapping.natives.MemoryMapCalls.PROT_READ;
 import static mmapkit.mapping.natives.MemoryMapCalls.PROT_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,6 +129,30 @@ class RawMmapTest {
             mapping.segment().set(ValueLayout.JAVA_BYTE, 3, (byte) 33);
             assertThat(TestFiles.readAt(file, 3, 1)[0]).as("the mapping outlives its descriptor, and its stores reach the file")
                     .isEqualTo((byte) 33);
+        }
+    }
+
+    @Test
+    void theSegmentKeepsThePromiseOfTheProtection() {
+        try (RawMapping readOnly = RawMapping.anonymous(PAGE, PROT_READ, MAP_PRIVATE)) {
+            MemorySegment segment = readOnly.segment();
+            assertThat(segment.isReadOnly())
+                    .as("a mapping without PROT_WRITE: the CPU answers a store with SIGSEGV, which kills the JVM,"
+                            + " so its segment must be read-only (MemorySegment.asReadOnly())")
+                    .isTrue();
+            assertThat(catchThrowable(() -> segment.set(ValueLayout.JAVA_BYTE, 0, (byte) 1)))
+                    .as("a store through the read-only segment is refused in Java")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(segment.get(ValueLayout.JAVA_BYTE, 0)).as("loads work").isZero();
+        }
+        try (RawMapping writable = RawMapping.anonymous(PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
+            assertThat(writable.segment().isReadOnly()).as("PROT_READ|PROT_WRITE gives a writable segment").isFalse();
+        }
+        try (RawMapping reserved = RawMapping.anonymous(PAGE, PROT_NONE, MAP_PRIVATE)) {
+            assertThat(catchThrowable(reserved::segment))
+                    .as("PROT_NONE memory cannot be touched at all (any access is SIGSEGV): refuse to hand out a segment,"
+                            + " saying which protection is missing")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("PROT_READ");
         }
     }
 }

@@ -178,4 +178,19 @@ class AdviseAndPopulateTest {
         assertThat(Advice.RANDOM.value()).isEqualTo(1);
         assertThat(Advice.DONTNEED.cName()).isEqualTo("MADV_DONTNEED");
     }
+
+    @Test
+    void dontNeedTakesOnlyWholePages() {
+        try (RawMapping memory = RawMapping.anonymous(2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
+            MemorySegment whole = memory.segment();
+            long past = PAGE / 2;
+            whole.set(ValueLayout.JAVA_BYTE, past, (byte) 42);
+            MemorySegment part = whole.asSlice(0, 100);
+            assertThat(catchThrowable(() -> PageControl.advise(part, Advice.DONTNEED)))
+                    .as("DONTNEED on a segment of 100 bytes would drop its whole page, the bytes past the segment too"
+                            + " (on the native heap: someone else's): refuse it, naming the size and the rule")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("100", "page");
+            assertThat(whole.get(ValueLayout.JAVA_BYTE, past)).as("the byte past the segment is kept").isEqualTo((byte) 42);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package mmapkit.ipc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import mmapkit.course.Task;
@@ -73,6 +74,17 @@ class FutexMutexTest {
         assertThatThrownBy(mutex::unlock, "unlock of a mutex nobody holds must throw an IllegalStateException").isInstanceOf(IllegalStateException.class);
         assertThat(word(0)).as("a refused unlock leaves the word 0, not -1: the next lock must still work").isZero();
         assertThat(mutex.tryLock()).isTrue();
+    }
+
+    @Test
+    void unlockingAWordThatHoldsNoStateIsRefusedInsteadOfSpinning() {
+        memory.set(ValueLayout.JAVA_INT, 0, 7);
+        FutexMutex mutex = new FutexMutex(memory, 0);
+        Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> catchThrowable(mutex::unlock),
+                "unlock of a word that holds 7 (no state of a mutex: overwritten, or not a mutex at all) must end");
+        assertThat(thrown).as("unlock of a word holding 7 must throw an IllegalStateException that names the value")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("7");
+        assertThat(word(0)).as("a refused unlock leaves the word as it was").isEqualTo(7);
     }
 
     @Test

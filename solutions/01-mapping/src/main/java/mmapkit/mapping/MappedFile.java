@@ -1,12 +1,15 @@
 package mmapkit.mapping;
 
 import mmapkit.mapping.natives.MemoryMapCalls;
+import mmapkit.mapping.natives.NativeCallException;
 import mmapkit.mapping.natives.PosixFiles;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -50,6 +53,13 @@ import java.util.Set;
  * {@link #pageSpan()} is every whole page the kernel mapped. In the last partial page of a
  * file, the bytes past its end read zero and stores there never reach the file.
  *
+ * <h2>When the file gets shorter</h2>
+ * If the file is cut (by this or another process) while it is mapped, touching a page that now
+ * lies wholly past its end raises SIGBUS. The JDK turns that signal into an {@link InternalError}
+ * ("a fault occurred in an unsafe memory access operation") in the thread that touched the page;
+ * the JVM lives on. Nothing in this class can check for it beforehand: the file may shrink at any
+ * moment.
+ *
  * <p>A {@code MappedFile} is not thread-safe for {@link #close()} and {@link #grow(long)};
  * its segments may be read and written from any thread.
  */
@@ -82,7 +92,9 @@ public final class MappedFile implements AutoCloseable {
      * @param length bytes to map, at least 1; sizes beyond 2 GiB are fine
      * @throws IllegalArgumentException for a negative offset, a length that is not positive, or a
      *                                  READ_ONLY or PRIVATE region past the end of the file (the file is left alone)
-     * @throws IOException              when the file cannot be opened (it is never created) or mapped
+     * @throws IOException              when the file cannot be opened (it is never created), is a
+     *                                  directory, or cannot be mapped: the message names the file, and
+     *                                  for a failed mapping the mode, the byte range and what the errno means
      */
     public static MappedFile map(Path file, MapMode mode, long offset, long length) throws IOException {
         // SOLUTION-BEGIN 01.3
@@ -92,6 +104,9 @@ public final class MappedFile implements AutoCloseable {
         Arguments.positive("length", length);
         long end = Arguments.end(offset, length);
         long pageStart = pageStart(offset);
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "is a directory: only a file's bytes can be mapped");
+        }
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(file, openOptions(mode))) {
             if (mode != MapMode.SHARED && end > channel.size()) {
@@ -99,11 +114,18 @@ public final class MappedFile implements AutoCloseable {
                         + " is past the end of " + file.getFileName() + " (" + channel.size() + " bytes): a " + mode
                         + " mapping cannot extend the file (map it SHARED to extend it)");
             }
-            MemorySegment mapped = switch (mode) {
-                case READ_ONLY -> channel.map(FileChannel.MapMode.READ_ONLY, pageStart, end - pageStart, arena);
-                case SHARED -> channel.map(FileChannel.MapMode.READ_WRITE, pageStart, end - pageStart, arena);
-                case PRIVATE -> mapCopyOnWrite(file, pageStart, end - pageStart, arena);
-            };
+            long sizeBefore = channel.size();
+            MemorySegment mapped;
+            try {
+                mapped = switch (mode) {
+                    case READ_ONLY -> channel.map(FileChannel.MapMode.READ_ONLY, pageStart, end - pageStart, arena);
+                    case SHARED -> channel.map(FileChannel.MapMode.READ_WRITE, pageStart, end - pageStart, arena);
+                    case PRIVATE -> mapCopyOnWrite(file, pageStart, end - pageStart, arena);
+                };
+            } catch (IOException | NativeCallException e) {
+                restoreSize(channel, sizeBefore, e);
+                throw cannotMap(file, mode, pageStart, end, e);
+            }
             return new MappedFile(file, mode, offset, length, pageStart, arena, mapped);
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
@@ -122,9 +144,44 @@ public final class MappedFile implements AutoCloseable {
     }
     // SOLUTION-END
 
+    /**
+     * The failure of the mapping call itself (the file is open), as an {@link IOException} that names
+     * the file, the mode and the byte range, and says what the kernel's answer means: the JDK's own
+     * message is only the errno text, such as "No such device".
+     */
+    private static IOException cannotMap(Path file, MapMode mode, long pageStart, long end, Exception cause) {
+        String text = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        String why = "";
+        if (text.contains("No such device") || text.contains("ENODEV")) {
+            why = ": this kind of file cannot be mapped (a directory, a pipe, a socket, many files of /proc and /sys)";
+        } else if (text.contains("File too large") || text.contains("EFBIG")) {
+            why = ": the end " + end + " lies past the largest file this file system (or RLIMIT_FSIZE) allows";
+        } else if (text.contains("Cannot allocate memory") || text.contains("ENOMEM") || text.contains("Map failed")) {
+            why = ": " + (end - pageStart) + " bytes do not fit into the free address space (or the map count limit)";
+        }
+        return new IOException("cannot map " + file + " " + mode + " [" + pageStart + ", " + end + "): " + text + why,
+                cause);
+    }
+
+    /**
+     * Cuts the file back to {@code sizeBefore} when a failed {@code FileChannel.map} left it longer:
+     * the JDK extends the file before it calls {@code mmap}, and does not undo that when mmap fails
+     * (on tmpfs a 2^62-byte file is allowed, its mapping is not). A failure to cut is added to
+     * {@code failure} as suppressed.
+     */
+    private static void restoreSize(FileChannel channel, long sizeBefore, Exception failure) {
+        try {
+            if (channel.isOpen() && channel.size() > sizeBefore) {
+                channel.truncate(sizeBefore);
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
     /** Maps the whole file ({@code map(file, mode, 0, size)}); an empty file cannot be mapped. */
     public static MappedFile map(Path file, MapMode mode) throws IOException {
-        return map(file, mode, 0, java.nio.file.Files.size(file));
+        return map(file, mode, 0, Files.size(file));
     }
 
     // tag::private-on-read-only[]
@@ -256,8 +313,14 @@ public final class MappedFile implements AutoCloseable {
         Arena newArena = Arena.ofShared();
         MemorySegment newMapping;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            // FileChannel.map extends the file (ftruncate) when end > channel.size()
-            newMapping = channel.map(FileChannel.MapMode.READ_WRITE, pageStart, end - pageStart, newArena);
+            long sizeBefore = channel.size();
+            try {
+                // FileChannel.map extends the file (ftruncate) when end > channel.size()
+                newMapping = channel.map(FileChannel.MapMode.READ_WRITE, pageStart, end - pageStart, newArena);
+            } catch (IOException e) {
+                restoreSize(channel, sizeBefore, e);
+                throw cannotMap(file, mode, pageStart, end, e);
+            }
         } catch (IOException | RuntimeException | Error e) {
             newArena.close();
             throw e;

@@ -16,8 +16,12 @@ import java.lang.foreign.MemorySegment;
  * throws {@link IllegalStateException}) and only then unmaps. Errors the kernel reports become
  * a {@link NativeCallException} with the call, the errno and its meaning.
  *
- * <p>With {@link MemoryMapCalls#PROT_NONE} the memory is reserved but any access crashes the
- * JVM (SIGSEGV): use such a mapping only for its address range.
+ * <p>The segment keeps the promise of the protection: without {@link MemoryMapCalls#PROT_WRITE} it
+ * is read-only (a store throws {@link IllegalArgumentException} instead of crashing the JVM with
+ * SIGSEGV), and without {@link MemoryMapCalls#PROT_READ} (such as {@code PROT_NONE}, memory
+ * reserved only for its address range) there is no segment at all. A page of a file mapping that
+ * lies wholly past the end of the file raises SIGBUS when touched, which the JDK turns into an
+ * {@link InternalError}; the JVM survives it.
  */
 public final class RawMapping implements AutoCloseable {
 
@@ -82,17 +86,26 @@ public final class RawMapping implements AutoCloseable {
     }
 
     /**
-     * The mapped memory, {@link #length()} bytes; unusable after {@link #close()}.
+     * The mapped memory, {@link #length()} bytes; unusable after {@link #close()}. Read-only
+     * ({@link MemorySegment#isReadOnly()}) when the mapping was made without
+     * {@link MemoryMapCalls#PROT_WRITE}: the kernel would answer a store with SIGSEGV, which kills
+     * the JVM, so the segment refuses it first.
      *
-     * @throws IllegalStateException after {@link #close()}
+     * @throws IllegalStateException after {@link #close()}, or for a mapping without
+     *                               {@link MemoryMapCalls#PROT_READ} (any access would crash the JVM)
      */
     @SuppressWarnings("restricted")
     public MemorySegment segment() {
         checkOpen();
         // SOLUTION-BEGIN 01.8
-        return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
+        if ((prot & MemoryMapCalls.PROT_READ) == 0) {
+            throw new IllegalStateException(this + " has no PROT_READ: Java cannot read or write it (an access"
+                    + " would crash the JVM with SIGSEGV); map it with PROT_READ, or use only its address()");
+        }
+        MemorySegment memory = MemorySegment.ofAddress(address).reinterpret(length, arena, null);
+        return (prot & MemoryMapCalls.PROT_WRITE) == 0 ? memory.asReadOnly() : memory;
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 01.8: give the memory out as a segment of this mapping's arena (see hint 01.8)");
+        // throw new UnsupportedOperationException("TODO 01.8: give the memory out as a segment of this mapping's arena, read-only without PROT_WRITE (see hint 01.8)");
         // SOLUTION-END
     }
 

@@ -141,7 +141,13 @@ public final class PageControl {
     /**
      * Gives the kernel a hint about {@code segment}: {@code madvise(address, size, advice)}.
      *
-     * @throws IllegalArgumentException for a segment not starting on a page boundary
+     * <p>{@link Advice#DONTNEED} works on whole pages: the kernel rounds the length up and drops the
+     * whole last page, bytes past the segment included. Those may belong to someone else (another
+     * allocation of the native heap, whose memory would read zero afterwards), so DONTNEED takes only
+     * a segment of whole pages, such as {@code MappedFile.pageSpan()}.
+     *
+     * @throws IllegalArgumentException for a segment not starting on a page boundary, or DONTNEED on a
+     *                                  segment whose size is not a multiple of the page size
      * @throws IllegalStateException    for a segment of a closed mapping
      * @throws NativeCallException      when madvise fails (such as ENOMEM for a range not mapped)
      */
@@ -149,6 +155,11 @@ public final class PageControl {
         // SOLUTION-BEGIN 02.4
         Arguments.pageAlignedSegment("segment", segment);
         Objects.requireNonNull(advice, "advice");
+        if (advice == Advice.DONTNEED && !Pages.isAligned(segment.byteSize())) {
+            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes ends inside a page:"
+                    + " DONTNEED drops whole pages, so its size must be a multiple of the page size " + Pages.size()
+                    + " (the bytes past the segment in its last page may belong to someone else)");
+        }
         if (segment.byteSize() > 0) {
             AdviceCalls.madvise(segment.address(), segment.byteSize(), advice.value());
         }

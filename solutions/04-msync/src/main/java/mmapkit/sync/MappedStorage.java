@@ -21,6 +21,9 @@ import java.util.Objects;
  *     storage.flush(0, 5);                                             // on the device: survives a power cut
  * }
  * }
+ *
+ * <p>If another process cuts the file while it is mapped, a read or write of a page past the new
+ * end raises SIGBUS, which the JDK turns into an {@link InternalError}; the JVM lives on.
  */
 public final class MappedStorage implements Storage, AutoCloseable {
 

@@ -82,7 +82,7 @@ public final class FutexMutex {
     /**
      * Frees the mutex and, if a process may sleep on it, wakes one.
      *
-     * @throws IllegalStateException when it is not held
+     * @throws IllegalStateException when it is not held, or its word holds no state of a mutex
      */
     public void unlock() {
         // SOLUTION-BEGIN 05.4
@@ -97,6 +97,11 @@ public final class FutexMutex {
             if (word == CONTENDED && Atomics.compareAndSetInt(segment, offset, CONTENDED, FREE)) {
                 FutexCalls.futexWake(address, 1);                // someone may sleep: wake one
                 return;
+            }
+            if (word != HELD && word != CONTENDED) {             // no state of a mutex: retrying would spin forever
+                throw new IllegalStateException("futex mutex word at offset " + offset + " holds " + word
+                        + ", which is none of 0 (free), 1 (held) and 2 (held, contended): this memory is not a"
+                        + " FutexMutex, or it was overwritten");
             }
         }
         // SOLUTION-STUB

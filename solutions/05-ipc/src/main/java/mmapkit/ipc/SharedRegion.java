@@ -54,6 +54,9 @@ import java.util.Objects;
  * and only then reads the rest: the release/acquire pair guarantees it sees the header and the data
  * the creator wrote before publishing. It checks the version and the size, and never writes to the
  * header: attaching must not reset state that other processes use.
+ *
+ * <p>A process that cuts the file later makes every other one's next touch of a page past the new
+ * end raise SIGBUS, which the JDK turns into an {@link InternalError}; the JVM lives on.
  */
 public final class SharedRegion implements AutoCloseable {
 

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * File descriptors: {@code open(2)}, {@code close(2)} and {@code ftruncate(2)}, for the calls that
@@ -55,6 +56,7 @@ public final class PosixFiles {
      * @return the file descriptor; close it with {@link #close(int)}
      */
     public static int open(Path file, int flags, int mode) {
+        Objects.requireNonNull(file, "file must not be null: open(2) needs a path");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Errno.newCallState(arena);
             MemorySegment path = arena.allocateFrom(file.toString());

@@ -5,6 +5,7 @@ import mmapkit.mapping.natives.NativeCallException;
 import mmapkit.mapping.natives.PosixFiles;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -172,11 +173,11 @@ public final class Memfd implements AutoCloseable {
      * @throws NativeCallException   EBUSY for {@link Seal#WRITE} while a writable shared mapping
      *                               exists; EPERM once the file has {@link Seal#SEAL} (or was
      *                               created without sealing)
+     * @throws NullPointerException  for a null seal (or a null array of more seals), naming its place
      * @throws IllegalStateException after {@link #close()}
      */
     public void addSeals(Seal first, Seal... more) {
-        Objects.requireNonNull(first, "first");
-        Objects.requireNonNull(more, "more");
+        requireSeals(first, more);
         checkOpen();
         // TODO 06.2 (see hint 06.2)
         throw new UnsupportedOperationException("TODO 06.2: add the seals with fcntl (see hint 06.2)");
@@ -208,6 +209,17 @@ public final class Memfd implements AutoCloseable {
         if (!closed) {
             closed = true;
             PosixFiles.close(fd);
+        }
+    }
+
+    /** Names the null seal: {@code EnumSet.of} would only say that "e" is null. */
+    private static void requireSeals(Seal first, Seal... more) {
+        String rule = ": every seal must be one of " + EnumSet.allOf(Seal.class);
+        Objects.requireNonNull(first, () -> "seal first is null" + rule);
+        Objects.requireNonNull(more, () -> "seals more (the array) is null" + rule);
+        for (int i = 0; i < more.length; i++) {
+            int index = i;
+            Objects.requireNonNull(more[i], () -> "seal more[" + index + "] is null" + rule);
         }
     }
 

@@ -1,6 +1,7 @@
 package mmapkit.faults.natives;
 
 import mmapkit.mapping.natives.NativeCallException;
+import mmapkit.mapping.natives.SystemConfiguration;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -28,17 +29,29 @@ public final class ResidencyCalls {
             CallState.CAPTURE);
     // end::mincore-handle[]
 
+    /** Read once: the page size cannot change while the process runs. */
+    private static final long PAGE_SIZE = SystemConfiguration.pageSize();
+
     private ResidencyCalls() {
     }
 
     /**
-     * Calls {@code mincore(address, length, vec)}.
+     * Calls {@code mincore(address, length, vec)}, after checking what the kernel cannot check: it
+     * writes one byte per page of the range into {@code vec} whatever its size, so a vector that is
+     * too short would have the kernel write over whatever lies after it (a corrupt heap, a JVM crash).
+     * The range itself is the kernel's to judge (EINVAL, ENOMEM).
      *
-     * @param vec at least {@code ceil(length / pageSize)} bytes of native memory; byte i tells page i
-     * @throws NativeCallException when mincore returns -1 (EINVAL unaligned address, ENOMEM not mapped,
-     *                             EFAULT vec is not writable memory)
+     * @param length bytes, not negative (0 asks about nothing)
+     * @param vec    writable native memory of at least {@code ceil(length / pageSize)} bytes; byte i
+     *               tells page i
+     * @throws IllegalArgumentException for a negative length, or a vector that is null, on the Java
+     *                                  heap, read-only or shorter than one byte per page, naming it and the rule
+     * @throws IllegalStateException    for a vector whose arena is closed
+     * @throws NativeCallException      when mincore returns -1 (EINVAL unaligned address, ENOMEM not mapped,
+     *                                  EFAULT vec is not writable memory)
      */
     public static void mincore(long address, long length, MemorySegment vec) {
+        checkVector(length, vec);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = CallState.allocate(arena);
             int result = (int) MINCORE.invokeExact(state, MemorySegment.ofAddress(address), length, vec);
@@ -50,6 +63,33 @@ public final class ResidencyCalls {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("cannot call mincore", t);
+        }
+    }
+
+    /** One byte per page of {@code length}, writable native memory: refuses anything else by name. */
+    private static void checkVector(long length, MemorySegment vec) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length " + length + " must not be negative: mincore takes a size_t");
+        }
+        if (vec == null) {
+            throw new IllegalArgumentException("vec is null: mincore needs one byte of native memory per page");
+        }
+        if (!vec.isNative()) {
+            throw new IllegalArgumentException("vec " + vec + " is on the Java heap: mincore writes into native memory"
+                    + " (allocate it from an Arena)");
+        }
+        if (!vec.scope().isAlive()) {
+            throw new IllegalStateException("vec " + vec + " belongs to a closed arena: allocate a new vector");
+        }
+        if (vec.isReadOnly()) {
+            throw new IllegalArgumentException("vec " + vec + " is read-only: mincore writes one byte per page into it");
+        }
+        long pageSize = PAGE_SIZE;
+        long pages = length / pageSize + (length % pageSize == 0 ? 0 : 1);
+        if (vec.byteSize() < pages) {
+            throw new IllegalArgumentException("vec of " + vec.byteSize() + " bytes is too short for length " + length
+                    + ": mincore writes one byte per page, " + pages + " bytes for pages of " + pageSize
+                    + " bytes; a shorter vector would have the kernel write past its end");
         }
     }
 }

@@ -63,12 +63,17 @@ public final class CachestatCall {
     /**
      * Calls {@code cachestat(fd, {offset, length}, counts, 0)}.
      *
-     * @param counts five longs of native memory ({@link #STAT}) the kernel fills: nr_cache, nr_dirty,
-     *               nr_writeback, nr_evicted, nr_recently_evicted
-     * @throws NativeCallException when the call returns -1: ENOSYS (kernel without cachestat), EBADF (fd
-     *                             not open), EOPNOTSUPP (hugetlbfs file), EINVAL (flags), EFAULT
+     * @param counts five longs of writable native memory ({@link #STAT}) the kernel fills: nr_cache,
+     *               nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted. The kernel writes all 40
+     *               bytes whatever the segment's size, so a shorter one is refused before the call.
+     * @throws IllegalArgumentException for counts that are null, on the Java heap, read-only or shorter
+     *                                  than {@link #STAT}, naming them and the rule
+     * @throws IllegalStateException    for counts whose arena is closed
+     * @throws NativeCallException      when the call returns -1: ENOSYS (kernel without cachestat), EBADF
+     *                                  (fd not open), EOPNOTSUPP (hugetlbfs file), EINVAL (flags), EFAULT
      */
     public static void cachestat(int fd, long offset, long length, MemorySegment counts) {
+        checkCounts(counts);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Errno.newCallState(arena);
             MemorySegment range = arena.allocate(RANGE);
@@ -85,6 +90,20 @@ public final class CachestatCall {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("cannot call syscall(SYS_cachestat)", t);
+        }
+    }
+
+    /** Writable native memory of at least {@link #STAT}'s size: the kernel writes that much. */
+    private static void checkCounts(MemorySegment counts) {
+        if (counts == null) {
+            throw new IllegalArgumentException("counts is null: cachestat writes " + STAT.byteSize() + " bytes into it");
+        }
+        if (!counts.scope().isAlive()) {
+            throw new IllegalStateException("counts " + counts + " belong to a closed arena: allocate new ones");
+        }
+        if (!counts.isNative() || counts.isReadOnly() || counts.byteSize() < STAT.byteSize()) {
+            throw new IllegalArgumentException("counts " + counts + " must be writable native memory of at least "
+                    + STAT.byteSize() + " bytes (CachestatCall.STAT): the kernel writes five longs into it");
         }
     }
 }

@@ -89,9 +89,14 @@ public final class MemfdCalls {
      *              at most 249 bytes (the kernel says EINVAL otherwise)
      * @param flags {@link #MFD_CLOEXEC}, {@link #MFD_ALLOW_SEALING}, {@link #MFD_HUGETLB}
      * @return the new file descriptor: a file of size 0
-     * @throws NativeCallException when the call returns -1, with its errno
+     * @throws IllegalArgumentException for a null name or one with a NUL character
+     * @throws NativeCallException      when the call returns -1, with its errno
      */
     public static int memfdCreate(String name, int flags) {
+        if (name == null || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("name " + (name == null ? "null" : "'" + name.replace('\0', '?') + "'")
+                    + " must be a string without NUL characters: C reads it up to the first NUL");
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Errno.newCallState(arena);
             int fd = (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), flags);

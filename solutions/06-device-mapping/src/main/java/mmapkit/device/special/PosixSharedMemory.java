@@ -24,6 +24,9 @@ import java.util.Objects;
  *
  * <p>The objects live in {@link #directory()}: {@link #DEV_SHM} for the real thing, or another
  * folder (tests use one of their own, under {@code /dev/shm}, so that they leave nothing behind).
+ *
+ * <p>Any process may also cut an object it can open: touching a page of a mapping that then lies
+ * past the end raises SIGBUS, which the JDK turns into an {@link InternalError}; the JVM lives on.
  */
 public final class PosixSharedMemory {
 
