@@ -116,8 +116,8 @@ public final class RawMapping implements AutoCloseable {
             throw new IllegalArgumentException("offset " + offset + " is not a multiple of the page size " + Pages.size());
         }
         if ((flags & MemoryMapCalls.MAP_FIXED) != 0) {
-            throw new IllegalArgumentException("flags " + MemoryMapCalls.flagNames(flags)
-                    + " must not include MAP_FIXED: it would silently replace whatever is mapped at the address");
+            throw new IllegalArgumentException("flags " + MemoryMapCalls.flagNames(flags) + " must not include MAP_FIXED:"
+                    + " mapAt never replaces a mapping, it adds MAP_FIXED_NOREPLACE itself");
         }
         int noReplace = flags | MemoryMapCalls.MAP_FIXED_NOREPLACE;
         long placed = MemoryMapCalls.mmap(address, length, prot, noReplace, fd, offset);

@@ -51,10 +51,10 @@ public final class ChangingAMapping {
                 long old = mapping.address();
                 boolean moved = mapping.resize(4 * PAGE); // MREMAP_MAYMOVE
                 show("resize(4 pages)", mapping);
-                System.out.println("  moved: " + moved + " (from " + Long.toHexString(old) + "); the long at offset 0 reads "
-                        + mapping.segment().get(ValueLayout.JAVA_LONG, 0));
+                long value = mapping.segment().get(ValueLayout.JAVA_LONG, 0);
+                System.out.printf("  moved: %b (from %x); the long at offset 0 reads %d%n", moved, old, value);
                 attempt("anonymousAt(the guard page's address)",
-                        () -> RawMapping.anonymousAt(guard.address(), PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE));
+                        () -> RawMapping.anonymousAt(guard.address(), PAGE, PROT_READ, MAP_PRIVATE));
             }
         }
         // end::protect-and-remap[]
@@ -74,9 +74,12 @@ public final class ChangingAMapping {
         try {
             action.run();
             System.out.println("  " + step + ": worked (unexpected)");
-        } catch (NativeCallException | IllegalArgumentException | IllegalStateException e) {
+        } catch (NativeCallException e) {
             System.out.println("  " + step + ": " + e.getClass().getSimpleName() + ":");
-            System.out.println("    " + e.getMessage());
+            System.out.println("    " + e.call());
+            System.out.println("    failed: " + e.errnoName() + " (" + e.meaning() + ")");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.out.println("  " + step + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 }

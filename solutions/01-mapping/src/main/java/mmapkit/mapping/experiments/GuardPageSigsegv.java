@@ -114,7 +114,8 @@ public final class GuardPageSigsegv {
         RawMapping buffer = RawMapping.anonymous(2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE);
         buffer.resizeInPlace(page);                // frees the page above the buffer
         RawMapping guard = buffer.guardPageAbove(); // and puts a PROT_NONE page there
-        System.out.printf("buffer at 0x%x, %d bytes; guard page at 0x%x%n", buffer.address(), page, guard.address());
+        System.out.printf("buffer at 0x%x, %d bytes; guard page at 0x%x%n",
+                buffer.address(), page, guard.address());
 
         MemorySegment checked = buffer.segment();
         try {

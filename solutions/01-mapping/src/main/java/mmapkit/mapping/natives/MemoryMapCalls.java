@@ -96,7 +96,8 @@ public final class MemoryMapCalls {
     /** {@code int mprotect(void *addr, size_t length, int prot)} */
     private static final MethodHandle MPROTECT = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("mprotect"),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
             Errno.CAPTURE);
 
     /**
