@@ -307,7 +307,7 @@ class PreparedSubmissionsTest {
                 "empty,0,0,01-mapping not submitted" + unsandboxed);
         String ok = Sandbox.detect().isolated() ? "ok" : "ok; UNSANDBOXED";
         String flagged = Sandbox.detect().isolated() ? "01-mapping flagged" : "01-mapping flagged; UNSANDBOXED";
-        assertThat(rows).contains("exit,0,0," + flagged, "full,105,105," + ok, "loops,90,90," + ok, "oom,65,65," + ok,
+        assertThat(rows).contains("exit,0,0," + flagged, "full,105,105," + ok, "loops,90,90," + ok, "oom,70,70," + ok,
                 "partial,15,15," + ok, "stubs,0,0," + ok, "tamper-tests,0,0," + ok, "zipped,105,105," + ok);
         assertThat(rows.get(4)).startsWith("evil,0,0,\"not graded: the submission ").contains("evil.zip is refused: it holds the entry");
         assertThat(rows.subList(2, rows.size()).stream().map(row -> row.substring(0, row.indexOf(','))).toList()).isSorted();
@@ -320,7 +320,7 @@ class PreparedSubmissionsTest {
         }
         JsonNode exit = new ObjectMapper().readTree(gradebook.resolve("exit.json").toFile());
         assertThat(exit.path("modules").get(0).path("problem").path("kind").asText()).isEqualTo("FLAGGED");
-        assertThat(exit.path("modules").get(0).path("taskResults").get(8).path("hidden").asBoolean()).isTrue();
+        assertThat(exit.path("modules").get(0).path("taskResults").get(9).path("hidden").asBoolean()).isTrue();
         JsonNode oom = new ObjectMapper().readTree(gradebook.resolve("oom.json").toFile());
         JsonNode map = oom.path("modules").get(0).path("taskResults").get(2);
         assertThat(map.path("id").asText()).isEqualTo("01.3");
