@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-@Task(id = "01.4", points = 15, title = "Map at any offset, up to the last partial page")
+@Task(id = "01.4", points = 10, title = "Map at any offset, up to the last partial page")
 class AnyOffsetTest {
 
     private static final long PAGE = Pages.size();

@@ -18,7 +18,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-@Task(id = "01.2", points = 15, title = "Read /proc/self/maps and /proc/self/status")
+@Task(id = "01.2", points = 10, title = "Read /proc/self/maps and /proc/self/status")
 class ProcFilesTest {
 
     private static final long PAGE = Pages.size();

@@ -185,7 +185,7 @@ class PreparedSubmissionsTest {
         assertThat(full.problem()).isNull();
         assertThat(full.earned()).isEqualTo(105);
         assertThat(full.possible()).isEqualTo(105);
-        assertThat(full.tasks()).hasSize(9).allMatch(TaskResult::done);
+        assertThat(full.tasks()).hasSize(10).allMatch(TaskResult::done);
         TaskResult hiddenTask = task(full, "01.H1");
         assertThat(hiddenTask.hidden()).isTrue();
         assertThat(hiddenTask.hint()).isEqualTo("hidden:01-mapping/hints/01.H1.adoc");
@@ -209,7 +209,7 @@ class PreparedSubmissionsTest {
         assertThat(stubs.earned()).isZero();
         assertThat(stubs.tasks()).allMatch(task -> task.status() == TaskResult.Status.FAILED);
         assertThat(task(stubs, "01.1").firstFailure().message()).contains("TODO 01.1");
-        assertThat(stubs.tests()).hasSize(51);
+        assertThat(stubs.tests()).hasSize(58);
         assertThat(render("tamper-tests")).as("the submission's own tests and poms are ignored").isEqualTo(render("stubs"));
     }
 
@@ -253,7 +253,7 @@ class PreparedSubmissionsTest {
         assertThat(grow.firstFailure().message())
                 .startsWith("the test ended the grading JVM: it ended with status 3 (System.exit, Runtime.halt or a crash)")
                 .endsWith("its last output:\ngrowing: giving up");
-        assertThat(exit.tests()).as("every test graded once").hasSize(51);
+        assertThat(exit.tests()).as("every test graded once").hasSize(58);
     }
 
     @Test
@@ -261,7 +261,7 @@ class PreparedSubmissionsTest {
     void memoryExhaustionFailsTheTestItHappensIn() {
         ModuleResult oom = result("oom");
         assertThat(oom.problem()).isNull();
-        assertThat(oom.earned()).as("all but the tasks whose tests call force()").isEqualTo(65);
+        assertThat(oom.earned()).as("all but the tasks whose tests call force()").isEqualTo(70);
         assertThat(statuses(oom)).containsEntry("01.3", TaskResult.Status.FAILED).containsEntry("01.4", TaskResult.Status.FAILED)
                 .containsEntry("01.5", TaskResult.Status.FAILED).containsEntry("01.6", TaskResult.Status.PASSED);
         assertThat(task(oom, "01.3").firstFailure().message()).startsWith(
@@ -307,7 +307,7 @@ class PreparedSubmissionsTest {
                 "empty,0,0,01-mapping not submitted" + unsandboxed);
         String ok = Sandbox.detect().isolated() ? "ok" : "ok; UNSANDBOXED";
         String flagged = Sandbox.detect().isolated() ? "01-mapping flagged" : "01-mapping flagged; UNSANDBOXED";
-        assertThat(rows).contains("exit,0,0," + flagged, "full,105,105," + ok, "loops,90,90," + ok, "oom,65,65," + ok,
+        assertThat(rows).contains("exit,0,0," + flagged, "full,105,105," + ok, "loops,90,90," + ok, "oom,70,70," + ok,
                 "partial,15,15," + ok, "stubs,0,0," + ok, "tamper-tests,0,0," + ok, "zipped,105,105," + ok);
         assertThat(rows.get(4)).startsWith("evil,0,0,\"not graded: the submission ").contains("evil.zip is refused: it holds the entry");
         assertThat(rows.subList(2, rows.size()).stream().map(row -> row.substring(0, row.indexOf(','))).toList()).isSorted();
@@ -320,7 +320,7 @@ class PreparedSubmissionsTest {
         }
         JsonNode exit = new ObjectMapper().readTree(gradebook.resolve("exit.json").toFile());
         assertThat(exit.path("modules").get(0).path("problem").path("kind").asText()).isEqualTo("FLAGGED");
-        assertThat(exit.path("modules").get(0).path("taskResults").get(8).path("hidden").asBoolean()).isTrue();
+        assertThat(exit.path("modules").get(0).path("taskResults").get(9).path("hidden").asBoolean()).isTrue();
         JsonNode oom = new ObjectMapper().readTree(gradebook.resolve("oom.json").toFile());
         JsonNode map = oom.path("modules").get(0).path("taskResults").get(2);
         assertThat(map.path("id").asText()).isEqualTo("01.3");

@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * <p>Only x86-64 and arm64 (aarch64) are supported. Everything else the bindings use is the same
  * on both: errno values ({@code asm-generic/errno.h}, which x86-64 shares), the {@code mmap},
- * {@code madvise}, {@code msync} and seal constants, and little-endian byte order. Other
+ * {@code mprotect}, {@code mremap}, {@code madvise}, {@code msync} and seal constants, and
+ * little-endian byte order. Other
  * architectures (MIPS, SPARC, POWER, ...) number some errno values and flags differently, so the
  * kit refuses them by name instead of calling the wrong system call.
  */
