@@ -97,7 +97,7 @@ class FutexMutexTest {
             Throwable thrown = catchThrowable(() -> mutex.lock(timeout));
             return thrown == null ? null : new TimedOut(thrown, (System.nanoTime() - start) / 1_000_000);
         });
-        Throwable outcome = waiter.get(20, TimeUnit.SECONDS);
+        Throwable outcome = waiter.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS);
         assertThat(outcome == null ? "nothing: lock did not time out, it returned" : "it gave up")
                 .as("lock(%s) while another thread holds the mutex must give up", timeout).isEqualTo("it gave up");
         assertThat(outcome.getCause()).as("with a WaitTimeoutException").isInstanceOf(WaitTimeoutException.class);
@@ -128,7 +128,7 @@ class FutexMutexTest {
             mutex.unlock();
             return acquired;
         });
-        Path syscall = Path.of("/proc/self/task", tid.get(10, TimeUnit.SECONDS), "syscall");
+        Path syscall = Path.of("/proc/self/task", tid.get(TimeBudget.scaledMillis(10_000), TimeUnit.MILLISECONDS), "syscall");
 
         long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(4)).toNanos();
         String where = "";
@@ -151,10 +151,10 @@ class FutexMutexTest {
 
         long unlocked = System.nanoTime();
         mutex.unlock();
-        long acquired = waiter.get(20, TimeUnit.SECONDS);
+        long acquired = waiter.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS);
         assertThat((acquired - unlocked) / 1_000_000).as("milliseconds from unlock to the sleeper holding the mutex:"
                 + " unlock found 2, so it called FUTEX_WAKE (a lost wake-up leaves the sleeper until its timeout of 5 s)")
-                .isLessThan(3_000);
+                .isLessThan(TimeBudget.scaledMillis(3_000));
         assertThat(word(128)).as("the sleeper took it and unlocked it again").isZero();
     }
 
@@ -167,7 +167,7 @@ class FutexMutexTest {
         for (int t = 0; t < threads; t++) {
             workers.add(executor.submit(() -> {
                 for (int i = 0; i < times; i++) {
-                    mutex.lock(Duration.ofSeconds(3));
+                    mutex.lock(TimeBudget.scaled(Duration.ofSeconds(3)));
                     try {
                         long value = memory.get(ValueLayout.JAVA_LONG, 64);
                         memory.set(ValueLayout.JAVA_LONG, 64, value + 1);
@@ -179,7 +179,7 @@ class FutexMutexTest {
             }));
         }
         for (Future<?> worker : workers) {
-            Throwable thrown = catchThrowable(() -> worker.get(30, TimeUnit.SECONDS));
+            Throwable thrown = catchThrowable(() -> worker.get(TimeBudget.scaledMillis(30_000), TimeUnit.MILLISECONDS));
             assertThat(thrown).as("%d threads x %d increments under the mutex, each lock bounded by 3 s: a lock() that"
                     + " timed out was not woken (a lost wake-up)", threads, times).isNull();
         }
@@ -200,7 +200,7 @@ class FutexMutexTest {
                 long slowest = 0;
                 while (System.nanoTime() < until) {
                     long start = System.nanoTime();
-                    mutex.lock(Duration.ofSeconds(3));
+                    mutex.lock(TimeBudget.scaled(Duration.ofSeconds(3)));
                     slowest = Math.max(slowest, System.nanoTime() - start);
                     try {
                         long value = memory.get(ValueLayout.JAVA_LONG, 64);
@@ -217,7 +217,7 @@ class FutexMutexTest {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             long[] result = new long[2];
-            Throwable thrown = catchThrowable(() -> System.arraycopy(workers.get(thread).get(20, TimeUnit.SECONDS), 0,
+            Throwable thrown = catchThrowable(() -> System.arraycopy(workers.get(thread).get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS), 0,
                     result, 0, 2));
             assertThat(thrown).as("thread %d of %d taking the mutex for very short sections for 2 s: a lock() that"
                     + " timed out after 3 s was never woken. After waking, take the word with getAndSet(2), not"
@@ -225,7 +225,7 @@ class FutexMutexTest {
                     + " it", thread, threads).isNull();
             assertThat(result[1] / 1_000_000).as("thread %d's slowest lock() in milliseconds, for a section of a few"
                     + " nanoseconds: a sleeper left asleep until its timeout (a 1 instead of a 2 in the word after"
-                    + " waking: take it with getAndSet(2)) waits far longer", thread).isLessThan(1_000);
+                    + " waking: take it with getAndSet(2)) waits far longer", thread).isLessThan(TimeBudget.scaledMillis(1_000));
             total += result[0];
         }
         assertThat(memory.get(ValueLayout.JAVA_LONG, 64)).as("%d threads, %d locked increments in all", threads, total)
@@ -279,7 +279,7 @@ class FutexMutexTest {
                 long millis = (System.nanoTime() - unlocked) / 1_000_000;
                 assertThat(millis).as("the child slept in futex_wait on the word in the shared file; this process's"
                         + " FUTEX_WAKE on the same file page woke it (shared futexes are keyed by the page, not the"
-                        + " address) in %d ms, long before its 10 s timeout", millis).isLessThan(5_000);
+                        + " address) in %d ms, long before its 10 s timeout", millis).isLessThan(TimeBudget.scaledMillis(5_000));
                 assertThat(child.waitFor()).isZero();
                 assertThat(data.get(ValueLayout.JAVA_LONG, CounterWorker.COUNTER_OFFSET)).as("its one increment").isEqualTo(1);
             }

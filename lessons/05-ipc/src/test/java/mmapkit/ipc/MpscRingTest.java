@@ -151,7 +151,7 @@ class MpscRingTest {
         Rings.drain(consumer, checker, (long) threads * perThread, () -> producing.stream().allMatch(Future::isDone),
                 TimeBudget.scaled(Duration.ofSeconds(30)));
         for (Future<?> done : producing) {
-            done.get(5, TimeUnit.SECONDS);
+            done.get(TimeBudget.scaledMillis(5_000), TimeUnit.MILLISECONDS);
         }
         assertThat(checker.total()).as("%d threads x %d records through one MpscRing: none lost, repeated or torn,"
                 + " each thread's in its order (%s)", threads, perThread, checker).isEqualTo((long) threads * perThread);
@@ -168,7 +168,7 @@ class MpscRingTest {
             try {
                 for (int id = 0; id < producers; id++) {
                     children.add(ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(50)),
-                            IpcFiles.childArgs(region, "mpsc", String.valueOf(id), String.valueOf(perProducer), "40")));
+                            IpcFiles.childArgs(region, "mpsc", String.valueOf(id), String.valueOf(perProducer), String.valueOf(TimeBudget.scaled(Duration.ofSeconds(40)).toSeconds()))));
                 }
                 RingReader consumer = new RingReader(region.data());
                 Rings.Checker checker = new Rings.Checker(producers);

@@ -131,7 +131,7 @@ class SemaphoreAndEventTest {
             semaphore.release(1);
             long acquired = woken(waiter, "release(1) with a sleeper announced: release must call FUTEX_WAKE");
             assertThat((acquired - released) / 1_000_000).as("milliseconds from release to the sleeper's return: release"
-                    + " saw a sleeper and called FUTEX_WAKE").isLessThan(3_000);
+                    + " saw a sleeper and called FUTEX_WAKE").isLessThan(TimeBudget.scaledMillis(3_000));
             assertThat(semaphore.availablePermits()).as("the sleeper took the permit").isZero();
             assertThat(word(4)).as("and no longer counts as a sleeper").isZero();
         }
@@ -153,7 +153,7 @@ class SemaphoreAndEventTest {
             int timedOut = 0;
             for (Future<Long> waiter : waiters) {
                 try {
-                    waiter.get(15, TimeUnit.SECONDS);
+                    waiter.get(TimeBudget.scaledMillis(15_000), TimeUnit.MILLISECONDS);
                     acquired++;
                 } catch (java.util.concurrent.ExecutionException e) {
                     assertThat(e.getCause()).as("a waiter without a permit").isInstanceOf(WaitTimeoutException.class);
@@ -175,7 +175,7 @@ class SemaphoreAndEventTest {
             Future<?> other = executor.submit(() -> {
                 while (true) {
                     long start = System.nanoTime();
-                    ping.acquire(Duration.ofSeconds(3));
+                    ping.acquire(TimeBudget.scaled(Duration.ofSeconds(3)));
                     slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
                     if (passes.incrementAndGet() < 0) {
                         return null; // the stop signal: the main thread set passes negative
@@ -187,20 +187,20 @@ class SemaphoreAndEventTest {
             while (System.nanoTime() < until && !other.isDone()) {
                 ping.release(1);
                 long start = System.nanoTime();
-                Throwable thrown = catchThrowable(() -> pong.acquire(Duration.ofSeconds(3)));
+                Throwable thrown = catchThrowable(() -> pong.acquire(TimeBudget.scaled(Duration.ofSeconds(3))));
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertThat(thrown == null ? millis : Long.MAX_VALUE).as("round %d of a ping-pong between two threads,"
                         + " one permit passed back and forth: milliseconds until the permit came back (%s). Each side"
                         + " sleeps in acquire just as the other releases: release must add its permits first and only"
                         + " then look for sleepers, or a sleeper that announced itself in between is never woken",
-                        rounds, thrown == null ? "acquire returned" : "acquire threw " + thrown).isLessThan(1_000);
+                        rounds, thrown == null ? "acquire returned" : "acquire threw " + thrown).isLessThan(TimeBudget.scaledMillis(1_000));
                 rounds++;
             }
             passes.set(Long.MIN_VALUE / 2);
             ping.release(1);
-            assertThat(catchThrowable(() -> other.get(10, TimeUnit.SECONDS))).as("the other thread of the ping-pong ends"
+            assertThat(catchThrowable(() -> other.get(TimeBudget.scaledMillis(10_000), TimeUnit.MILLISECONDS))).as("the other thread of the ping-pong ends"
                     + " without an error").isNull();
-            assertThat(slowest.get() / 1_000_000).as("the other thread's slowest acquire, in milliseconds").isLessThan(1_000);
+            assertThat(slowest.get() / 1_000_000).as("the other thread's slowest acquire, in milliseconds").isLessThan(TimeBudget.scaledMillis(1_000));
             assertThat(rounds).as("rounds of ping-pong in 2 s").isGreaterThan(100);
         }
 
@@ -213,7 +213,7 @@ class SemaphoreAndEventTest {
             for (int t = 0; t < 2; t++) {
                 tasks.add(executor.submit(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        semaphore.acquire(Duration.ofSeconds(3));
+                        semaphore.acquire(TimeBudget.scaled(Duration.ofSeconds(3)));
                         taken.incrementAndGet();
                     }
                     return null;
@@ -257,7 +257,7 @@ class SemaphoreAndEventTest {
             event.set();
             assertThat(woken(waiter, "set() with a waiter asleep: set must call FUTEX_WAKE")).as("the waiter sees what was written before set(): set is a"
                     + " release store, await's check an acquire load").isEqualTo(2026L);
-            assertThat((System.nanoTime() - set) / 1_000_000).as("milliseconds from set to the waiter's return").isLessThan(3_000);
+            assertThat((System.nanoTime() - set) / 1_000_000).as("milliseconds from set to the waiter's return").isLessThan(TimeBudget.scaledMillis(3_000));
             assertThat(word(0)).as("a set event's word is 1").isEqualTo(1);
         }
 
@@ -283,7 +283,7 @@ class SemaphoreAndEventTest {
                         + " Integer.MAX_VALUE), not one");
             }
             assertThat((System.nanoTime() - set) / 1_000_000).as("milliseconds until all four waiters returned: set"
-                    + " wakes them all (FUTEX_WAKE with Integer.MAX_VALUE), not one").isLessThan(3_000);
+                    + " wakes them all (FUTEX_WAKE with Integer.MAX_VALUE), not one").isLessThan(TimeBudget.scaledMillis(3_000));
         }
 
         @Test

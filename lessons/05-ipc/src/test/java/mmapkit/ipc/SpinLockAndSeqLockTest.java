@@ -100,9 +100,9 @@ class SpinLockAndSeqLockTest {
             assertThat(waiter.isDone()).as("lock() must wait while the lock is held").isFalse();
             long unlocked = System.nanoTime();
             lock.unlock();
-            long acquired = waiter.get(20, TimeUnit.SECONDS);
+            long acquired = waiter.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS);
             assertThat((acquired - unlocked) / 1_000_000).as("milliseconds from unlock to the waiter holding it: it"
-                    + " backs off, but never by more than a few milliseconds").isLessThan(3_000);
+                    + " backs off, but never by more than a few milliseconds").isLessThan(TimeBudget.scaledMillis(3_000));
             assertThat(lock.isLocked()).as("the waiter holds it now").isTrue();
         }
 
@@ -127,7 +127,7 @@ class SpinLockAndSeqLockTest {
                 }));
             }
             for (Future<?> worker : workers) {
-                worker.get(40, TimeUnit.SECONDS);
+                worker.get(TimeBudget.scaledMillis(40_000), TimeUnit.MILLISECONDS);
             }
             assertThat(memory.get(ValueLayout.JAVA_LONG, 64))
                     .as("%d threads x %d plain read-add-write steps, each under the lock: with mutual exclusion (a"
@@ -195,14 +195,14 @@ class SpinLockAndSeqLockTest {
             assertThat(reader.isDone()).as("read must not return while the sequence is odd").isFalse();
             memory.set(ValueLayout.JAVA_LONG, 16, 222L);
             LONG.setRelease(memory, 0L, 2L); // the write ends
-            assertThat(reader.get(20, TimeUnit.SECONDS)).as("the value of the write that ended").containsExactly(111, 222);
+            assertThat(reader.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS)).as("the value of the write that ended").containsExactly(111, 222);
         }
 
         @Test
         void aReaderNeverSeesATornValueWhileAnotherProcessWrites() throws Exception {
             try (SharedRegion region = files.region("seqlock.region", 4096);  // not a page size: a region size, any size works
                     ChildJvm writer = ChildJvm.start(SeqLockWriter.class, TimeBudget.scaled(Duration.ofSeconds(30)),
-                            IpcFiles.childArgs(region, "5"))) {
+                            IpcFiles.childArgs(region, String.valueOf(TimeBudget.scaled(Duration.ofSeconds(5)).toSeconds())))) {
                 SeqLock lock = new SeqLock(region.data(), 0, 4);
                 writer.awaitLine("attached"::equals, TimeBudget.scaled(Duration.ofSeconds(25)));
                 long readUntil = System.nanoTime() + TimeBudget.scaled(Duration.ofMillis(2500)).toNanos();

@@ -333,7 +333,7 @@ class SpscRingTest {
         RingReader consumer = new RingReader(small);
         Rings.Checker checker = new Rings.Checker(1);
         Rings.drain(consumer, checker, count, producing::isDone, TimeBudget.scaled(Duration.ofSeconds(25)));
-        producing.get(5, TimeUnit.SECONDS);
+        producing.get(TimeBudget.scaledMillis(5_000), TimeUnit.MILLISECONDS);
         assertThat(checker.total()).as("%d records of 32 to 80 bytes through a ring of %d bytes (it wrapped about %d"
                 + " times): every one arrives once, in order, intact (%s)", count, capacity,
                 consumer.position() / capacity, checker).isEqualTo(count);
@@ -346,7 +346,7 @@ class SpscRingTest {
         try (SharedRegion region = files.region("spsc.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity));
                 ChildJvm child = ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(50)),
-                        IpcFiles.childArgs(region, "spsc", "0", String.valueOf(count), "40"))) {
+                        IpcFiles.childArgs(region, "spsc", "0", String.valueOf(count), String.valueOf(TimeBudget.scaled(Duration.ofSeconds(40)).toSeconds())))) {
             RingReader consumer = new RingReader(region.data());
             Rings.Checker checker = new Rings.Checker(1);
             long start = System.nanoTime();
