@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,7 +101,7 @@ class LazyFileTest {
         long start = System.nanoTime();
         region.close();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close returned in bounded time").isLessThan(Duration.ofSeconds(15));
-        reader.join(10_000);
+        reader.join(TimeBudget.scaledMillis(10_000));
         assertThat(reader.isAlive()).as("the reader is not left waiting").isFalse();
         assertThat(outcome.get()).as("close let the page in flight arrive: the reader got page 4's byte")
                 .isInstanceOf(byte[].class).isEqualTo(new byte[] {PageSource.patternByte(4)});
@@ -135,7 +136,7 @@ class LazyFileTest {
             region.close(Duration.ofMillis(200));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close gave up waiting after its timeout")
                     .isLessThan(Duration.ofSeconds(5));
-            reader.join(5_000);
+            reader.join(TimeBudget.scaledMillis(5_000));
             assertThat(reader.isAlive()).as("the reader was woken by the unregistering, not left in the fault").isFalse();
             assertThat(outcome.get()).as("its read fails, naming the page that never came")
                     .isInstanceOf(IllegalStateException.class);
@@ -175,8 +176,8 @@ class LazyFileTest {
                     }));
                 }
                 for (Thread reader : readers) {
-                    reader.join(20_000);
-                    assertThat(reader.isAlive()).as("round %d: a reader still waits after 20 s: the JVM is stuck at a"
+                    reader.join(TimeBudget.scaledMillis(20_000));
+                    assertThat(reader.isAlive()).as("round %d: a reader still waits after 20 s (times the time scale): the JVM is stuck at a"
                             + " safepoint while a reader waits in a fault taken in Java code", round).isFalse();
                 }
                 assertThat(results).as("round %d: all 32 pages read right (true), no read failed", round).hasSize(32)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
+import mmapkit.course.TimeBudget;
 import mmapkit.faults.natives.UserfaultCalls;
 import org.junit.jupiter.api.Test;
 
@@ -79,8 +80,8 @@ class LazyRegionTest {
                 }));
             }
             for (Thread reader : readers) {
-                reader.join(10_000);
-                assertThat(reader.isAlive()).as("every reader of the page was woken within 10 s").isFalse();
+                reader.join(TimeBudget.scaledMillis(10_000));
+                assertThat(reader.isAlive()).as("every reader of the page was woken within 10 s (times the time scale)").isFalse();
             }
             for (Object bytes : seen) {
                 assertThat(bytes).as("each reader got page 2's byte").isEqualTo(new byte[] {PageSource.patternByte(2)});

@@ -2,6 +2,7 @@ package mmapkit.faults.pager;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import mmapkit.course.TimeBudget;
 import mmapkit.faults.FaultProbes;
 import mmapkit.faults.natives.ResidencyCalls;
 import mmapkit.mapping.Pages;
@@ -45,9 +46,9 @@ final class Pager {
         return new String(chars);
     }
 
-    /** Waits, at most 10 s, until the region has received {@code faults} faults. */
+    /** Waits, at most 10 s (times the time scale), until the region has received {@code faults} faults. */
     static void awaitFaults(LazyRegion region, long faults) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + TimeBudget.scaledMillis(10_000) * 1_000_000;
         while (region.faults() < faults && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
