@@ -84,7 +84,7 @@ public final class LazyFile {
         try (LazyRegion region = LazyRegion.open(PAGES, PageSource.file(channel));
              Arena arena = Arena.ofConfined()) {
             MemorySegment number = arena.allocate(Long.BYTES);
-            for (long page : new long[] {5, 900, 3, 4, 512}) {
+            for (long page : new long[] {5, 60, 3, 4, 41}) {
                 region.read(page * PAGE, number); // the first touch of the page: a fault, served from the file
                 System.out.printf("read page %3d: it starts with %3d; faults so far %d%n", page,
                         number.get(ValueLayout.JAVA_LONG_UNALIGNED, 0), region.faults());
@@ -92,7 +92,9 @@ public final class LazyFile {
             region.read(5 * PAGE, number); // page 5 is there: no fault
             System.out.println("page 5 again: faults so far " + region.faults());
             System.out.println("pages in the order served: " + region.pageOrder());
-            System.out.println(ResidencyPicture.render(residency(region, arena), 64));
+            ResidencyMap resident = residency(region, arena);
+            System.out.println("resident (mincore): " + resident.residentCount() + " of " + PAGES + " pages; the first 64:");
+            System.out.println(ResidencyPicture.render(firstPages(resident, 64), 64));
         }
         // end::lazy-file[]
     }
@@ -101,6 +103,14 @@ public final class LazyFile {
         MemorySegment vector = arena.allocate(region.pageCount());
         ResidencyCalls.mincore(region.address(), region.pageCount() * PAGE, vector);
         return ResidencyMap.fromVector(vector.toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    private static ResidencyMap firstPages(ResidencyMap map, int pages) {
+        byte[] vector = new byte[pages];
+        for (int page = 0; page < pages; page++) {
+            vector[page] = (byte) (map.isResident(page) ? 1 : 0);
+        }
+        return ResidencyMap.fromVector(vector);
     }
 
     private static void latency(FileChannel channel) {
