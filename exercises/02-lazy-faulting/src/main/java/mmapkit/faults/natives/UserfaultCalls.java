@@ -126,20 +126,27 @@ public final class UserfaultCalls {
     private static final int UFFDIO = 0xAA;
 
     // tag::ioctl-numbers[]
-    /** {@code _IOWR(0xAA, 0x3F, struct uffdio_api)}: 0xc018aa3f. */
-    public static final long UFFDIO_API = IoctlNumbers.readWrite(UFFDIO, 0x3F, API_LAYOUT.byteSize());
-    /** {@code _IOWR(0xAA, 0x00, struct uffdio_register)}: 0xc020aa00. */
-    public static final long UFFDIO_REGISTER = IoctlNumbers.readWrite(UFFDIO, 0x00, REGISTER_LAYOUT.byteSize());
-    /** {@code _IOR(0xAA, 0x01, struct uffdio_range)}: 0x8010aa01 (the kernel reads it; the name says "read" for history). */
-    public static final long UFFDIO_UNREGISTER = IoctlNumbers.read(UFFDIO, 0x01, RANGE_LAYOUT.byteSize());
-    /** {@code _IOR(0xAA, 0x02, struct uffdio_range)}: 0x8010aa02. */
-    public static final long UFFDIO_WAKE = IoctlNumbers.read(UFFDIO, 0x02, RANGE_LAYOUT.byteSize());
-    /** {@code _IOWR(0xAA, 0x03, struct uffdio_copy)}: 0xc028aa03. */
-    public static final long UFFDIO_COPY = IoctlNumbers.readWrite(UFFDIO, 0x03, COPY_LAYOUT.byteSize());
-    /** {@code _IOWR(0xAA, 0x04, struct uffdio_zeropage)}: 0xc020aa04. */
-    public static final long UFFDIO_ZEROPAGE = IoctlNumbers.readWrite(UFFDIO, 0x04, ZEROPAGE_LAYOUT.byteSize());
-    /** {@code _IOWR(0xAA, 0x06, struct uffdio_writeprotect)}: 0xc018aa06. */
-    public static final long UFFDIO_WRITEPROTECT = IoctlNumbers.readWrite(UFFDIO, 0x06, WRITEPROTECT_LAYOUT.byteSize());
+    /** _IOWR(0xAA, 0x3F, struct uffdio_api) = 0xc018aa3f */
+    public static final long UFFDIO_API =
+            IoctlNumbers.readWrite(UFFDIO, 0x3F, API_LAYOUT.byteSize());
+    /** _IOWR(0xAA, 0x00, struct uffdio_register) = 0xc020aa00 */
+    public static final long UFFDIO_REGISTER =
+            IoctlNumbers.readWrite(UFFDIO, 0x00, REGISTER_LAYOUT.byteSize());
+    /** _IOR(0xAA, 0x01, struct uffdio_range) = 0x8010aa01 ("read" for history: the kernel reads it) */
+    public static final long UFFDIO_UNREGISTER =
+            IoctlNumbers.read(UFFDIO, 0x01, RANGE_LAYOUT.byteSize());
+    /** _IOR(0xAA, 0x02, struct uffdio_range) = 0x8010aa02 */
+    public static final long UFFDIO_WAKE =
+            IoctlNumbers.read(UFFDIO, 0x02, RANGE_LAYOUT.byteSize());
+    /** _IOWR(0xAA, 0x03, struct uffdio_copy) = 0xc028aa03 */
+    public static final long UFFDIO_COPY =
+            IoctlNumbers.readWrite(UFFDIO, 0x03, COPY_LAYOUT.byteSize());
+    /** _IOWR(0xAA, 0x04, struct uffdio_zeropage) = 0xc020aa04 */
+    public static final long UFFDIO_ZEROPAGE =
+            IoctlNumbers.readWrite(UFFDIO, 0x04, ZEROPAGE_LAYOUT.byteSize());
+    /** _IOWR(0xAA, 0x06, struct uffdio_writeprotect) = 0xc018aa06 */
+    public static final long UFFDIO_WRITEPROTECT =
+            IoctlNumbers.readWrite(UFFDIO, 0x06, WRITEPROTECT_LAYOUT.byteSize());
     // end::ioctl-numbers[]
 
     private static final Linker LINKER = CallState.LINKER;

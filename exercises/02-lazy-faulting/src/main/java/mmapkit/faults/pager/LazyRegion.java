@@ -155,39 +155,39 @@ public final class LazyRegion implements AutoCloseable {
 
     // tag::native-read[]
     /**
-     * Copies {@code into.byteSize()} bytes of the region, from {@code offset}, into {@code into}; each
-     * page not yet there is asked for and served while the copy waits. The copy runs in native code
-     * ({@code memcpy}), so the waiting thread never holds up a safepoint.
+     * Copies {@code into.byteSize()} bytes of the region, from {@code offset}, into {@code into};
+     * each page not yet there is asked for and served while the copy waits. The copy runs in
+     * native code ({@code memcpy}), so the waiting thread never holds up a safepoint.
      *
-     * @throws IllegalArgumentException when the bytes are not all inside the region (names offset and length)
-     * @throws IllegalStateException    when the region is closed or closing, or it closed before a page
-     *                                  this read waited for was served (names the page)
+     * @throws IllegalArgumentException when the bytes are not all inside the region
+     * @throws IllegalStateException    when the region is closed or closing, or it closed before
+     *                                  a page this read waited for was served (names the page)
      * @throws UncheckedIOException     when the source failed to produce a page (names the page)
      */
     public void read(long offset, MemorySegment into) {
         long length = into.byteSize();
-        if (offset < 0 || length > pageCount * PAGE - offset || offset > pageCount * PAGE) {
-            throw new IllegalArgumentException("offset " + offset + " with length " + length + " is not inside the "
-                    + pageCount * PAGE + " bytes of the region");
+        long size = pageCount * PAGE;
+        if (offset < 0 || offset > size || length > size - offset) {
+            throw new IllegalArgumentException("offset " + offset + " with length " + length
+                    + " is not inside the " + size + " bytes of the region");
         }
         enter();
         try {
-            NativeCopy.copy(memory.address() + offset, into, length); // may wait in faults: in native code
+            NativeCopy.copy(memory.address() + offset, into, length); // may wait in faults
         } finally {
             exit();
         }
-        if (length == 0) {
-            return;
-        }
-        for (long page = offset / PAGE; page <= (offset + length - 1) / PAGE; page++) {
+        for (long page = offset / PAGE; length > 0 && page <= (offset + length - 1) / PAGE; page++) {
             IOException failure = failures.get(page);
             if (failure != null) {
-                throw new UncheckedIOException("page " + page + " could not be produced: " + failure.getMessage(), failure);
+                throw new UncheckedIOException("page " + page + " could not be produced: "
+                        + failure.getMessage(), failure);
             }
             if (handlerFailure != null || !isServed(page)) {
                 throw new IllegalStateException(handlerFailure == null
                         ? "the region closed before page " + page + " was served"
-                        : "page " + page + " was never served: the region's handler failed: " + handlerFailure, handlerFailure);
+                        : "page " + page + " was never served: the handler failed: " + handlerFailure,
+                        handlerFailure);
             }
         }
     }

@@ -65,20 +65,28 @@ public final class PagemapScanCall {
     public static final int ENOTTY = 25;
 
     // tag::scan-layouts[]
-    /** {@code struct pm_scan_arg}: twelve 64-bit fields, 96 bytes. */
+    /** struct pm_scan_arg: twelve 64-bit fields, 96 bytes */
     public static final StructLayout ARG_LAYOUT = MemoryLayout.structLayout(
-            ValueLayout.JAVA_LONG.withName("size"), ValueLayout.JAVA_LONG.withName("flags"),
-            ValueLayout.JAVA_LONG.withName("start"), ValueLayout.JAVA_LONG.withName("end"),
-            ValueLayout.JAVA_LONG.withName("walk_end"), ValueLayout.JAVA_LONG.withName("vec"),
-            ValueLayout.JAVA_LONG.withName("vec_len"), ValueLayout.JAVA_LONG.withName("max_pages"),
-            ValueLayout.JAVA_LONG.withName("category_inverted"), ValueLayout.JAVA_LONG.withName("category_mask"),
-            ValueLayout.JAVA_LONG.withName("category_anyof_mask"), ValueLayout.JAVA_LONG.withName("return_mask"));
-    /** {@code struct page_region}: start, end (exclusive) and categories, 24 bytes. */
+            ValueLayout.JAVA_LONG.withName("size"),
+            ValueLayout.JAVA_LONG.withName("flags"),
+            ValueLayout.JAVA_LONG.withName("start"),
+            ValueLayout.JAVA_LONG.withName("end"),
+            ValueLayout.JAVA_LONG.withName("walk_end"),
+            ValueLayout.JAVA_LONG.withName("vec"),
+            ValueLayout.JAVA_LONG.withName("vec_len"),
+            ValueLayout.JAVA_LONG.withName("max_pages"),
+            ValueLayout.JAVA_LONG.withName("category_inverted"),
+            ValueLayout.JAVA_LONG.withName("category_mask"),
+            ValueLayout.JAVA_LONG.withName("category_anyof_mask"),
+            ValueLayout.JAVA_LONG.withName("return_mask"));
+    /** struct page_region: start, end (exclusive) and categories, 24 bytes */
     public static final StructLayout REGION_LAYOUT = MemoryLayout.structLayout(
-            ValueLayout.JAVA_LONG.withName("start"), ValueLayout.JAVA_LONG.withName("end"),
+            ValueLayout.JAVA_LONG.withName("start"),
+            ValueLayout.JAVA_LONG.withName("end"),
             ValueLayout.JAVA_LONG.withName("categories"));
-    /** {@code _IOWR('f', 16, struct pm_scan_arg)}: 0xc0606610 on x86-64 and arm64. */
-    public static final long PAGEMAP_SCAN = IoctlNumbers.readWrite('f', 16, ARG_LAYOUT.byteSize());
+    /** _IOWR('f', 16, struct pm_scan_arg) = 0xc0606610, on x86-64 and arm64 */
+    public static final long PAGEMAP_SCAN =
+            IoctlNumbers.readWrite('f', 16, ARG_LAYOUT.byteSize());
     // end::scan-layouts[]
 
     private PagemapScanCall() {
