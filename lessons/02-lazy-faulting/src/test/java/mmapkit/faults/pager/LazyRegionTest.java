@@ -45,7 +45,8 @@ class LazyRegionTest {
     @Test
     void servesEachPageAtItsFirstTouchAndOnlyThen() {
         Pager.assumeUserfaultfd();
-        try (LazyRegion region = LazyRegion.open(16, PageSource.pattern())) {
+        LazyRegion region = LazyRegion.open(16, PageSource.pattern());
+        try {
             assertThat(Pager.residency(region)).as("nothing is there before the first touch").isEqualTo(Pager.picture(16));
             assertThat(region.read(3 * PAGE + 10, 4)).as("bytes of page 3, produced by the pattern on demand")
                     .containsOnly(PageSource.patternByte(3));
@@ -60,13 +61,16 @@ class LazyRegionTest {
             assertThat(region.pageOrder()).as("pages in the order they were first touched").containsExactly(3L, 0L, 1L);
             assertThat(region.faults()).as("three pages, three faults").isEqualTo(3);
             assertThat(Pager.residency(region)).isEqualTo(Pager.picture(16, 0, 1, 3));
+        } finally {
+            Pager.close(region);
         }
     }
 
     @Test
     void manyThreadsTouchingThePageAtOnceAllGetIt() throws Exception {
         Pager.assumeUserfaultfd();
-        try (LazyRegion region = LazyRegion.open(4, PageSource.slow(PageSource.pattern(), java.time.Duration.ofMillis(100)))) {
+        LazyRegion region = LazyRegion.open(4, PageSource.slow(PageSource.pattern(), java.time.Duration.ofMillis(100)));
+        try {
             List<Thread> readers = new java.util.ArrayList<>();
             Object[] seen = new Object[6];
             for (int i = 0; i < seen.length; i++) {
@@ -89,6 +93,8 @@ class LazyRegionTest {
             assertThat(region.pageOrder()).as("the page was produced and copied in once; further messages for it found"
                     + " it there (EEXIST)").containsExactly(2L);
             assertThat(region.faults()).as("one fault per waiting thread, at least one").isBetween(1L, 6L);
+        } finally {
+            Pager.close(region);
         }
     }
 
@@ -101,11 +107,14 @@ class LazyRegionTest {
             }
             PageSource.pattern().fill(page, into);
         };
-        try (LazyRegion region = LazyRegion.open(8, failing)) {
+        LazyRegion region = LazyRegion.open(8, failing);
+        try {
             assertThat(catchThrowable(() -> region.read(5 * PAGE, 1)))
                     .as("the reader is woken (with a zero page) and told which page failed, not left waiting")
                     .isInstanceOf(UncheckedIOException.class).hasMessageContaining("page 5");
             assertThat(region.read(6 * PAGE, 1)).as("the handler goes on serving").containsExactly(PageSource.patternByte(6));
+        } finally {
+            Pager.close(region);
         }
     }
 }

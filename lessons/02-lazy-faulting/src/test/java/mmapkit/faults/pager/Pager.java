@@ -53,4 +53,18 @@ final class Pager {
             Thread.sleep(5);
         }
     }
+
+    /**
+     * Closes the region, tolerating only the stub of exercise 02.9 (which writes {@code close}), so
+     * that exercise 02.8 can be done first: until then the region stays open until the JVM ends.
+     */
+    static void close(LazyRegion region) {
+        try {
+            region.close();
+        } catch (UnsupportedOperationException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("TODO 02.9")) {
+                throw e;
+            }
+        }
+    }
 }
