@@ -93,7 +93,8 @@ public final class LazyFile {
             System.out.println("page 5 again: faults so far " + region.faults());
             System.out.println("pages in the order served: " + region.pageOrder());
             ResidencyMap resident = residency(region, arena);
-            System.out.println("resident (mincore): " + resident.residentCount() + " of " + PAGES + " pages; the first 64:");
+            System.out.println("resident (mincore): " + resident.residentCount() + " of " + PAGES + " pages");
+            System.out.println("the first 64 pages:");
             System.out.println(ResidencyPicture.render(firstPages(resident, 64), 64));
         }
         // end::lazy-file[]
