@@ -28,8 +28,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Experiment: a file served lazily by a pager in user space ({@link LazyRegion} over
- * {@link PageSource#file}): which pages arrive, in which order, what one fault costs to serve, and
+ * Experiment: a file served lazily by a pager in user space, with userfaultfd. With a {@link LazyRegion}
+ * over {@link PageSource#file}: which pages arrive, in which order, what one fault costs to serve, and
  * what happens when the handler forces garbage collections while readers wait in faults, once with
  * reads in native code (the kit's design) and once, in a child JVM given 5 s, with reads in Java code.
  */
