@@ -5,10 +5,12 @@ import static mmapkit.mapping.natives.MemoryMapCalls.PROT_READ;
 import static mmapkit.mapping.natives.MemoryMapCalls.PROT_WRITE;
 
 import mmapkit.faults.natives.AdviceCalls;
+import mmapkit.faults.natives.UserfaultCalls;
 import mmapkit.mapping.Pages;
 import mmapkit.mapping.Probe;
 import mmapkit.mapping.RawMapping;
 import mmapkit.mapping.natives.NativeCallException;
+import mmapkit.mapping.natives.PosixFiles;
 import mmapkit.mapping.proc.MapsEntry;
 import mmapkit.mapping.proc.ProcField;
 
@@ -42,6 +44,8 @@ import java.util.stream.Stream;
  *     anonymous memory may get at once (THP {@code always}, anonymous mTHP since 6.8).
  * <li>{@link #populateAdvice()}: whether {@code MADV_POPULATE_READ/WRITE} exist (5.14+).
  * <li>{@link #faultAround()}: how many pages one read fault on a cached file maps.
+ * <li>{@link #userfaultfd()}: whether this process may handle its own page faults with
+ *     {@code userfaultfd(2)}, and how.
  * </ul>
  */
 public final class FaultProbes {
@@ -54,7 +58,11 @@ public final class FaultProbes {
     private static final Pattern BRACKETED = Pattern.compile("\\[(\\w+)]");
     private static final Pattern MTHP_FOLDER = Pattern.compile("hugepages-(\\d+)kB");
 
+    /** Where the kernel says whether unprivileged processes may handle faults taken in kernel mode too. */
+    public static final Path UNPRIVILEGED_USERFAULTFD = Path.of("/proc/sys/vm/unprivileged_userfaultfd");
+
     private static Probe<Boolean> zeroPage;
+    private static Probe<Boolean> userfaultfd;
     private static Probe<Long> faultAround;
 
     private FaultProbes() {
@@ -237,9 +245,78 @@ public final class FaultProbes {
         }
     }
 
+    // tag::userfaultfd-probe[]
+    /**
+     * Whether this process can handle the missing-page faults of its own memory with
+     * {@code userfaultfd(2)}: found by opening one ({@link UserfaultCalls#openForUserFaults}),
+     * negotiating the API and registering one page of anonymous memory. The reason says how (for
+     * faults in user mode only, {@code UFFD_USER_MODE_ONLY}, or for all), what
+     * {@code vm.unprivileged_userfaultfd} says, and the errno when it failed. Asked once.
+     */
+    public static synchronized Probe<Boolean> userfaultfd() {
+        if (userfaultfd == null) {
+            userfaultfd = probeUserfaultfd();
+        }
+        return userfaultfd;
+    }
+
+    private static Probe<Boolean> probeUserfaultfd() {
+        String sysctl = unprivilegedUserfaultfd();
+        long page = Pages.size();
+        int flags = UserfaultCalls.O_CLOEXEC | UserfaultCalls.O_NONBLOCK;
+        int fd;
+        boolean userModeOnly = true;
+        try {
+            try {
+                fd = UserfaultCalls.userfaultfd(flags | UserfaultCalls.UFFD_USER_MODE_ONLY);
+            } catch (NativeCallException e) {
+                if (!e.errnoName().equals("EINVAL")) {
+                    throw e;
+                }
+                userModeOnly = false; // before Linux 5.11: no such flag
+                fd = UserfaultCalls.userfaultfd(flags);
+            }
+        } catch (NativeCallException e) {
+            String why = switch (e.errnoName()) {
+                case "ENOSYS" -> "this kernel is built without CONFIG_USERFAULTFD";
+                case "EPERM" -> "this process is not privileged (CAP_SYS_PTRACE) and " + UNPRIVILEGED_USERFAULTFD
+                        + " is " + sysctl + ", and the kernel knows no UFFD_USER_MODE_ONLY (Linux 5.11)";
+                default -> "the system call is refused here (a seccomp filter of a container, say)";
+            };
+            return new Probe<>("userfaultfd", false, false, e.getMessage() + ": " + why);
+        }
+        try (RawMapping memory = RawMapping.anonymous(page, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
+            UserfaultCalls.api(fd, 0);
+            UserfaultCalls.register(fd, memory.address(), page, UserfaultCalls.UFFDIO_REGISTER_MODE_MISSING);
+            UserfaultCalls.unregister(fd, memory.address(), page);
+            return new Probe<>("userfaultfd", true, true, "userfaultfd(" + UserfaultCalls.flagNames(flags
+                    | (userModeOnly ? UserfaultCalls.UFFD_USER_MODE_ONLY : 0)) + ") and registering a page for missing"
+                    + " faults worked, " + UNPRIVILEGED_USERFAULTFD + " is " + sysctl + (userModeOnly
+                    ? ": this process handles the faults its code takes in user mode, which is what the kit's pager"
+                    + " needs (a system call that touches a page not yet served gets EFAULT instead of waiting)"
+                    : ": this kernel knows no UFFD_USER_MODE_ONLY (Linux 5.11), and let this process handle all faults"));
+        } catch (NativeCallException e) {
+            return new Probe<>("userfaultfd", false, false, e.getMessage() + ": the descriptor was made, but not"
+                    + " usable for missing faults of anonymous memory");
+        } finally {
+            PosixFiles.close(fd);
+        }
+    }
+
+    /** What {@code /proc/sys/vm/unprivileged_userfaultfd} says: {@code 0}, {@code 1}, or {@code missing}. */
+    static String unprivilegedUserfaultfd() {
+        try {
+            return Files.readString(UNPRIVILEGED_USERFAULTFD).strip();
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+    // end::userfaultfd-probe[]
+
     /** Every probe of this module, in a stable order. */
     public static List<Probe<?>> all() {
-        return List.of(zeroPageOnReadFault(), transparentHugePages(), anonymousFolioSizes(), populateAdvice(), faultAround());
+        return List.of(zeroPageOnReadFault(), transparentHugePages(), anonymousFolioSizes(), populateAdvice(), faultAround(),
+                userfaultfd());
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The probes module 03 owns: which of the kernel's views of dirty pages this kernel has. The
  * probing itself lives where the feature does ({@link PageCacheState#unsupportedReason()},
- * {@link SoftDirty#unsupportedReason()}, tasks 03.2 and 03.3); this class names their answers as
+ * {@link SoftDirty#unsupportedReason()}, tasks 03.2 and 03.3; {@link WriteProtectTracker#unsupportedReason()},
+ * given); this class names their answers as
  * probes for the catalogue, so later modules and {@code ./course doctor} ask one place.
  */
 public final class DirtyProbes {
@@ -41,8 +42,28 @@ public final class DirtyProbes {
                         + " (since Linux 4.2), as here");
     }
 
+    /**
+     * Whether userfaultfd offers asynchronous write protection ({@code UFFD_FEATURE_WP_ASYNC}, Linux 6.7):
+     * write faults the kernel resolves itself, marking the page written, for {@link WriteProtectTracker}.
+     */
+    public static Probe<Boolean> asyncWriteProtect() {
+        String reason = WriteProtectTracker.asyncWriteProtectReason();
+        return new Probe<>("userfaultfd async write protection", reason.isEmpty(), reason.isEmpty(), reason.isEmpty()
+                ? "UFFDIO_API granted UFFD_FEATURE_WP_ASYNC and WP_UNPOPULATED: the kernel marks pages written by itself"
+                : reason);
+    }
+
+    /** Whether the {@code PAGEMAP_SCAN} ioctl on {@code /proc/self/pagemap} works (Linux 6.7). */
+    public static Probe<Boolean> pagemapScan() {
+        String reason = WriteProtectTracker.pagemapScanReason();
+        return new Probe<>("PAGEMAP_SCAN", reason.isEmpty(), reason.isEmpty(), reason.isEmpty()
+                ? "ioctl(PAGEMAP_SCAN) on /proc/self/pagemap reported a page just written as present: pages of a"
+                        + " range come back as runs by category, in one call"
+                : reason);
+    }
+
     /** Every probe of this module, in a stable order. */
     public static List<Probe<?>> all() {
-        return List.of(cachestat(), softDirty(), pagemapFrameNumbers());
+        return List.of(cachestat(), softDirty(), pagemapFrameNumbers(), asyncWriteProtect(), pagemapScan());
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-@Task(id = "02.1", points = 15, title = "Count page faults")
+@Task(id = "02.1", points = 10, title = "Count page faults")
 class FaultCountsTest {
 
     private static final long PAGE = DiskFiles.PAGE;

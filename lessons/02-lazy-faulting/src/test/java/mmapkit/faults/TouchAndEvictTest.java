@@ -16,7 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-@Task(id = "02.3", points = 15, title = "Touch and evict pages")
+@Task(id = "02.3", points = 10, title = "Touch and evict pages")
 class TouchAndEvictTest {
 
     private static final long PAGE = DiskFiles.PAGE;

@@ -23,7 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-@Task(id = "03.5", points = 25, title = "Track dirty pages behind a write API")
+@Task(id = "03.5", points = 20, title = "Track dirty pages behind a write API")
 class DirtyTrackerTest {
 
     private static final long PAGE = Pages.size();

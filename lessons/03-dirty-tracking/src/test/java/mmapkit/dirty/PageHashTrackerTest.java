@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.TreeSet;
 
-@Task(id = "03.6", points = 20, title = "Find changed pages by hashing")
+@Task(id = "03.6", points = 15, title = "Find changed pages by hashing")
 class PageHashTrackerTest {
 
     private static final long PAGE = Pages.size();

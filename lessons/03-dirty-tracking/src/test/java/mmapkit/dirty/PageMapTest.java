@@ -23,7 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-@Task(id = "03.3", points = 15, title = "Read pagemap and soft-dirty bits")
+@Task(id = "03.3", points = 10, title = "Read pagemap and soft-dirty bits")
 class PageMapTest {
 
     private static final long PAGE = KernelViewFiles.PAGE;

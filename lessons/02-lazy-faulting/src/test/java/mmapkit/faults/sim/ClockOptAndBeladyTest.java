@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-@Task(id = "02.7", points = 15, title = "Add Clock and OPT, and find Belady's anomaly")
+@Task(id = "02.7", points = 10, title = "Add Clock and OPT, and find Belady's anomaly")
 class ClockOptAndBeladyTest {
 
     private static final ReferenceString SILBERSCHATZ = ReferenceString.parse(ReferenceString.SILBERSCHATZ);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-@Task(id = "02.6", points = 20, title = "Simulate paging with FIFO and LRU")
+@Task(id = "02.6", points = 15, title = "Simulate paging with FIFO and LRU")
 class FifoAndLruTest {
 
     private static final ReferenceString SILBERSCHATZ = ReferenceString.parse(ReferenceString.SILBERSCHATZ);

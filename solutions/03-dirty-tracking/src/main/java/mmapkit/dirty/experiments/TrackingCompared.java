@@ -8,7 +8,9 @@ import mmapkit.dirty.PageFlags;
 import mmapkit.dirty.PageHashTracker;
 import mmapkit.dirty.PageMap;
 import mmapkit.dirty.SoftDirty;
+import mmapkit.dirty.WriteProtectTracker;
 import mmapkit.faults.Advice;
+import mmapkit.faults.FaultProbes;
 import mmapkit.faults.PageControl;
 import mmapkit.faults.PageRun;
 import mmapkit.faults.bench.Bench;
@@ -21,6 +23,8 @@ import mmapkit.faults.bench.Variant;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
 import mmapkit.mapping.Pages;
+import mmapkit.mapping.RawMapping;
+import mmapkit.mapping.natives.MemoryMapCalls;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -43,17 +47,19 @@ import java.util.TreeSet;
  * whatever folios {@code write()} chose, large ones on ext4 here), B sparse and mapped with
  * {@code MADV_RANDOM} (each page cached alone when first read).
  * <ol>
- * <li>The same writes, seen five ways. After a snapshot of the page hashes (and, where the kernel
- *     has soft-dirty bits, a {@code clear_refs}), 96 pages get new bytes through a
+ * <li>The same writes, seen six ways. After a snapshot of the page hashes (and, where the kernel
+ *     has soft-dirty bits, a {@code clear_refs}; where it has PAGEMAP_SCAN and asynchronous write
+ *     protection, a {@link WriteProtectTracker} over the mapping), 96 pages get new bytes through a
  *     {@link DirtyTracker}, one more gets the bytes it already held through the tracker, and three
  *     more are changed by plain stores that bypass it. Then each way says what it found: the
  *     kernel's counters (smaps of the mapping, cachestat of the file), soft-dirty bits from pagemap,
- *     the tracker's bitmap and the page hashes.</li>
+ *     the tracker's bitmap, the page hashes and the pages written since the write protection.</li>
  * <li>What each way costs, measured with module 02's harness on B: an 8-byte write through the
  *     tracker against a plain store (interleaved, on touched anonymous memory so that no write fault
  *     lands in the timed loop), the bitmap's runs, a hash scan per MiB, one read
- *     of smaps, one cachestat call (on A and on B), a pagemap read of the mapping and a write to
- *     {@code clear_refs}.</li>
+ *     of smaps, one cachestat call (on A and on B), a pagemap read of the mapping, a write to
+ *     {@code clear_refs}, and for write protection the first store to a protected page and one
+ *     {@code PAGEMAP_SCAN} epoch of the mapping.</li>
  * </ol>
  * The whole run takes about three seconds.
  */
@@ -105,7 +111,7 @@ public final class TrackingCompared {
 
     /** What each way reported for the same writes. */
     private record Found(long written, long smapsDirty, String cachestat, String softDirty, List<PageRun> bitmapRuns,
-                         long bitmapPages, long[] hashPages, long bypassed, long sameBytes) {
+                         long bitmapPages, long[] hashPages, String writeProtect, long bypassed, long sameBytes) {
     }
 
     private static Found sameWritesFiveWays(Path file, MemorySegment segment) {
@@ -115,6 +121,8 @@ public final class TrackingCompared {
         if (softDirty) {
             SoftDirty.clear(); // from here on, the kernel sets bit 55 of each page this process writes
         }
+        WriteProtectTracker written = WriteProtectTracker.supported()
+                ? WriteProtectTracker.over(segment) : null; // from here on, the kernel marks each page stored to
         DirtyTracker tracker = DirtyTracker.over(segment);
         SplittableRandom random = new SplittableRandom(3);
         TreeSet<Long> pages = new TreeSet<>();
@@ -139,8 +147,12 @@ public final class TrackingCompared {
         String bits = softDirty ? countSoftDirty(PageMap.of(segment)) + " pages" : "n/a"; // kernel: per page
         List<PageRun> runs = tracker.dirtyRuns();                              // user space: API writes, per page
         long[] changed = hashes.changedPages();                                // user space: all changes, per page
+        String wp = written == null ? "n/a" : written.writtenPages() + " pages";  // kernel: this process's stores, per page
         // end::same-writes[]
-        return new Found(pages.size(), smapsDirty, cachestat, bits, runs, tracker.dirtyPages(), changed, BYPASSED, 1);
+        if (written != null) {
+            written.close();
+        }
+        return new Found(pages.size(), smapsDirty, cachestat, bits, runs, tracker.dirtyPages(), changed, wp, BYPASSED, 1);
     }
 
     private static long countSoftDirty(PageFlags[] flags) {
@@ -156,7 +168,8 @@ public final class TrackingCompared {
     /** The measured costs, each a summary over the samples of the harness. */
     private record Costs(Comparison writes, Summary runsMicros, Summary hashMicrosPerMib, Summary smapsMicros,
                          Summary cachestatMicros, Summary cachestatWrittenMicros, Summary pagemapMicros,
-                         Summary clearRefsMicros, String harness) {
+                         Summary clearRefsMicros, Summary firstStoreNanos, Summary scanMicros, Summary emptyScanMicros,
+                         String harness) {
     }
 
     private static Costs measure(Path written, Path file, MemorySegment segment) throws Exception {
@@ -208,9 +221,47 @@ public final class TrackingCompared {
                     SoftDirty.clear();
                     return 1;
                 }))));
+        Summary firstStore = null;
+        Summary epochScan = null;
+        Summary emptyScan = null;
+        if (WriteProtectTracker.supported()) {
+            // on anonymous memory of one page per fault, so that a protected page is one page, not a huge one
+            try (RawMapping protectedMemory = RawMapping.anonymous(SIZE, MemoryMapCalls.PROT_READ | MemoryMapCalls.PROT_WRITE,
+                    MemoryMapCalls.MAP_PRIVATE)) {
+                MemorySegment region = protectedMemory.segment();
+                FaultProbes.onePagePerAnonymousFault(region.address(), SIZE);
+                region.fill((byte) 1);
+                long[] firstStores = distinctPageOffsets(2048, new SplittableRandom(11));
+                long[] scattered = distinctPageOffsets(TRACKED, new SplittableRandom(12));
+                try (WriteProtectTracker protection = WriteProtectTracker.over(region)) {
+                    // tag::write-protect-cost[]
+                    Result stores = bench.withBudget(LONGER).measure(Variant.of("first store after protection", () -> {
+                        protection.clear(); // untimed: every page protected again
+                        return Bench.time(firstStores.length, 0, () -> {
+                            for (long offset : firstStores) { // each store takes a write fault the kernel resolves
+                                region.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, offset);
+                            }
+                        });
+                    }));
+                    Result epochs = bench.withBudget(LONGER).measure(Variant.of("PAGEMAP_SCAN epoch", () -> {
+                        for (long offset : scattered) { // untimed: 96 pages written in this epoch
+                            region.set(ValueLayout.JAVA_BYTE, offset, (byte) 2);
+                        }
+                        return Bench.time(1, SIZE, () -> Bench.consume(protection.takeWrittenRuns().size()));
+                    }));
+                    // end::write-protect-cost[]
+                    Result empty = bench.withBudget(SHORT).measure(Variant.repeating("PAGEMAP_SCAN, nothing written", 0,
+                            count -> repeat(count, () -> protection.takeWrittenRuns().size())));
+                    firstStore = stores.summarize("ns", false, sample -> sample.nanosPerOperation());
+                    epochScan = micros(epochs);
+                    emptyScan = micros(empty);
+                }
+            }
+        }
         String harness = bench.withBudget(LONGER).describe() + " (" + SHORT.toMillis() + " ms for all but the writes and"
                 + " the hash scan)";
-        return new Costs(writes, runs, hashPerMib, smaps, cachestat, cachestatWritten, pagemap, clearRefs, harness);
+        return new Costs(writes, runs, hashPerMib, smaps, cachestat, cachestatWritten, pagemap, clearRefs, firstStore, epochScan,
+                emptyScan, harness);
     }
 
     private static long cachestatDirty(Path file) {
@@ -251,14 +302,16 @@ public final class TrackingCompared {
         seen.row("DirtyTracker bitmap", "which pages, in runs", a.bitmapPages() + " pages, " + a.bitmapRuns().size()
                 + " runs", b.bitmapPages() + " pages, " + b.bitmapRuns().size() + " runs");
         seen.row("page hashes", "which pages", a.hashPages().length + " pages", b.hashPages().length + " pages");
+        seen.row("write protection + PAGEMAP_SCAN", "which pages", a.writeProtect(), b.writeProtect());
         System.out.print(seen.toText());
         System.out.println();
         System.out.println(Table.wrap(String.format("The kernel counts the pages it must write back: in B every page stored to"
                         + " (%d), in A %s, since write() cached A in large folios and a store marks its whole folio"
                         + " dirty. The bitmap has every page written through it (%d: the %d bypassing stores are missing),"
                         + " the hashes every page whose bytes changed (%d: the page that got its own bytes back is"
-                        + " missing). Of the ways that work here, only these two say which pages.", b.written(), a.smapsDirty() + " pages",
-                b.bitmapPages(), b.bypassed(), b.hashPages().length), 96));
+                        + " missing), write protection every page this process stored to (%s), however it stored."
+                        + " Of the ways that work here, only these say which pages.", b.written(), a.smapsDirty() + " pages",
+                b.bitmapPages(), b.bypassed(), b.hashPages().length, b.writeProtect()), 96));
         System.out.println();
 
         Summary plain = costs.writes().baseline().nanosPerOperation();
@@ -285,6 +338,14 @@ public final class TrackingCompared {
         cost.row("pagemap of the mapping (" + PAGES + " entries)", "µs", costs.pagemapMicros().median(),
                 costs.pagemapMicros().p90());
         cost.row("write 4 to /proc/self/clear_refs", "µs", costs.clearRefsMicros().median(), costs.clearRefsMicros().p90());
+        if (costs.firstStoreNanos() != null) {
+            cost.row("first 8-byte store to a write-protected page", "ns", costs.firstStoreNanos().median(),
+                    costs.firstStoreNanos().p90());
+            cost.row("PAGEMAP_SCAN epoch, " + TRACKED + " pages written of " + PAGES, "µs", costs.scanMicros().median(),
+                    costs.scanMicros().p90());
+            cost.row("PAGEMAP_SCAN epoch, nothing written", "µs", costs.emptyScanMicros().median(),
+                    costs.emptyScanMicros().p90());
+        }
         System.out.print(cost.toText());
         System.out.println();
 
@@ -306,7 +367,11 @@ public final class TrackingCompared {
                         (extra >= 0 ? "+" : "") + Summary.format(extra) + " ns per 8-byte write (" + Summary.format(ratio.median()) + "x)",
                         "none", "yes"},
                 {"page hashes", "per page, every change by anyone", us(costs.hashMicrosPerMib()) + " per MiB scanned",
-                        "none", "yes"}};
+                        "none", "yes"},
+                {"write protection + PAGEMAP_SCAN", "per page, every store of this process",
+                        costs.scanMicros() == null ? "n/a" : us(costs.scanMicros()) + " per scan of " + SIZE / MIB + " MiB, "
+                                + Summary.format(costs.firstStoreNanos().median()) + " ns per first store",
+                        "none for own memory", WriteProtectTracker.supported() ? "yes" : "no"}};
         // two tables, so that each fits a printed page
         Table ways = Table.of(3, "way", "precision", "on this kernel");
         Table prices = Table.of(3, "way", "measured cost", "privileges");
@@ -323,6 +388,17 @@ public final class TrackingCompared {
         System.out.println();
         System.out.println(Table.wrap("soft-dirty here: " + softDirtyHere, 96));
         System.out.println("cachestat here: " + cachestatHere);
+        System.out.println(Table.wrap("write protection + PAGEMAP_SCAN here: " + (WriteProtectTracker.supported() ? "yes"
+                : "no: " + WriteProtectTracker.unsupportedReason()), 96));
+    }
+
+    /** The offsets of the first bytes of {@code count} different pages of the mapping, in random order. */
+    private static long[] distinctPageOffsets(int count, SplittableRandom random) {
+        long[] pages = random.longs(0, PAGES).distinct().limit(count).toArray();
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] *= PAGE;
+        }
+        return pages;
     }
 
     /** Offsets of 8-byte slots in random pages of the mapping, drawn before measuring. */
