@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *    touches a missing page --fault-> queues a uffd_msg, the reader
  *                                     sleeps in the fault            poll(fd) wakes; read(fd) -> FaultEvent
  *                                                                    source.fill(page) into a staging page
- *                                     maps the copy, wakes <-------- ioctl(UFFDIO_COPY, page)
+ *                                     maps the copy, wakes &lt;-------- ioctl(UFFDIO_COPY, page)
  *    memcpy goes on
  * </pre>
  *
