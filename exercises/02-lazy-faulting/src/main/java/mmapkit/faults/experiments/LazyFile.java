@@ -197,6 +197,7 @@ public final class LazyFile {
                 + (output.isEmpty() ? "nothing" : output));
     }
 
+    @SuppressWarnings("restricted") // a segment over the region's raw address: the very access this shows to deadlock
     // tag::java-touch[]
     private static void touchInJava() {
         PageSource collecting = (page, into) -> {

@@ -209,7 +209,7 @@ class PreparedSubmissionsTest {
         assertThat(stubs.earned()).isZero();
         assertThat(stubs.tasks()).allMatch(task -> task.status() == TaskResult.Status.FAILED);
         assertThat(task(stubs, "01.1").firstFailure().message()).contains("TODO 01.1");
-        assertThat(stubs.tests()).hasSize(58);
+        assertThat(stubs.tests()).hasSize(61);
         assertThat(render("tamper-tests")).as("the submission's own tests and poms are ignored").isEqualTo(render("stubs"));
     }
 
@@ -249,11 +249,11 @@ class PreparedSubmissionsTest {
         assertThat(statuses(exit)).containsEntry("01.7", TaskResult.Status.FAILED).containsEntry("01.5", TaskResult.Status.FAILED)
                 .containsEntry("01.8", TaskResult.Status.PASSED).containsEntry("01.H1", TaskResult.Status.PASSED);
         TaskResult grow = task(exit, "01.7");
-        assertThat(grow.failedTests()).isEqualTo(grow.tests().size()).isEqualTo(5);
+        assertThat(grow.failedTests()).isEqualTo(grow.tests().size()).isEqualTo(6);
         assertThat(grow.firstFailure().message())
                 .startsWith("the test ended the grading JVM: it ended with status 3 (System.exit, Runtime.halt or a crash)")
                 .endsWith("its last output:\ngrowing: giving up");
-        assertThat(exit.tests()).as("every test graded once").hasSize(58);
+        assertThat(exit.tests()).as("every test graded once").hasSize(61);
     }
 
     @Test

@@ -101,7 +101,14 @@ public final class Variant {
         if (operation == null) {
             sample = Objects.requireNonNull(trial.run(), () -> "trial of " + name + " returned no sample");
         } else {
-            sample = new Sample(Math.max(1, timeOnce(count)), count, count * bytesPerOperation);
+            long nanos = Math.max(1, timeOnce(count));
+            // calibration ran out of time (a loaded machine) or the JIT made the operation faster since:
+            // do more per sample rather than measure timer noise
+            for (int grown = 0; nanos < Bench.MIN_SAMPLE_NANOS && grown < 20 && count < 1L << 40; grown++) {
+                count = Math.min(1L << 40, Math.max(count * 2, (long) (count * 1.2 * Bench.MIN_SAMPLE_NANOS / nanos)));
+                nanos = Math.max(1, timeOnce(count));
+            }
+            sample = new Sample(nanos, count, count * bytesPerOperation);
         }
         if (sample.nanos() < Bench.MIN_SAMPLE_NANOS) {
             throw new IllegalStateException("a sample of " + name + " lasted " + sample.nanos() + " ns, less than "
