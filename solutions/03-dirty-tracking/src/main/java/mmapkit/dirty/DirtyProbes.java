@@ -28,7 +28,7 @@ public final class DirtyProbes {
     /** Whether the kernel sets soft-dirty bits (built with {@code CONFIG_MEM_SOFT_DIRTY}). */
     public static Probe<Boolean> softDirty() {
         String reason = SoftDirty.unsupportedReason();
-        return new Probe<>("soft-dirty bits", reason.isEmpty(), true, reason.isEmpty()
+        return new Probe<>("soft-dirty bits", reason.isEmpty(), reason.isEmpty(), reason.isEmpty()
                 ? "after clearing with /proc/self/clear_refs and writing a page, pagemap bit 55 of that page was set"
                 : reason);
     }
