@@ -35,9 +35,14 @@ public final class NativeCopy {
      * Copies {@code length} bytes from address {@code source} to the start of {@code target}, in
      * native code.
      *
+     * @throws IllegalArgumentException  when {@code target} is read-only
      * @throws IndexOutOfBoundsException when {@code target} is shorter than {@code length}
      */
     public static void copy(long source, MemorySegment target, long length) {
+        if (target.isReadOnly()) {
+            throw new IllegalArgumentException("target " + target + " is read-only: memcpy would store into memory the"
+                    + " segment promises not to change (into a read-only mapping, a SIGSEGV that ends the JVM)");
+        }
         if (length < 0 || length > target.byteSize()) {
             throw new IndexOutOfBoundsException("length " + length + " must be in 0.." + target.byteSize()
                     + ", the size of the target");
