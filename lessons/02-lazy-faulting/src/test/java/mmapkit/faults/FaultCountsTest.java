@@ -20,7 +20,7 @@ class FaultCountsTest {
 
     /** A stat line as the kernel writes it, for a thread named "a) (b c" (comm may hold both). */
     private static final String TRICKY = "4242 (a) (b c) S 1 4242 4242 0 -1 4194560 731 0 12 0 5 3 0 0 20 0 1 0 "
-            + "123 4096 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
+            + "123 4096 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n"; // not a page size: vsize in a sample stat line
 
     @Test
     void minorAndMajorFaultsAreFields10And12CountedAfterTheLastParenthesis() {
