@@ -64,6 +64,9 @@ public final class StudentExport {
     /** Where a module released compiled gets its API documentation, inside its solutions folder. */
     static final String API_DOCS = "apidocs";
 
+    /** The parent of every lessons pom: how graded tests run by name (a pom only). */
+    static final String GRADED_TESTS_PARENT = "lessons/graded-tests-parent";
+
     private static final Set<String> SKIPPED_FOLDERS = Set.of("target", ".git", ".course", ".idea");
 
     private final Path kitRoot;
@@ -141,6 +144,7 @@ public final class StudentExport {
             }
             copyTree(tools.resolve("src/main"), target.resolve(machinery).resolve("src/main"));
         }
+        copyFile(kitRoot.resolve(GRADED_TESTS_PARENT).resolve("pom.xml"), target.resolve(GRADED_TESTS_PARENT).resolve("pom.xml"));
 
         for (String folder : assignedFolders) {
             // fresh stubs from the solutions, never this copy's exercises/, which may hold the instructor's own tries
@@ -248,6 +252,7 @@ public final class StudentExport {
         modules.append("    <!-- A student export: the course tools, the reference code it releases, the exercises and graded tests it assigns. -->\n");
         modules.append("    <module>lessons/grading-harness</module>\n");
         modules.append("    <module>lessons/course-tools</module>\n");
+        modules.append("    <module>").append(GRADED_TESTS_PARENT).append("</module>\n");
         for (String folder : released.keySet()) {
             modules.append("    <module>solutions/").append(folder).append("</module>\n");
         }

@@ -56,7 +56,9 @@ class StudentExportTest {
         assertThat(out.resolve(".github/workflows/classroom.yml")).content().contains("id: module02");
         assertThat(out.resolve("README.md")).content().contains("`01-mapping`: write your code in `exercises/01-mapping/`")
                 .contains("`01-mapping` (compiled; its API documentation is `solutions/01-mapping/apidocs/index.html`)");
+        assertThat(out.resolve("lessons/graded-tests-parent/pom.xml")).as("the parent of the lessons poms").exists();
         assertThat(out.resolve("pom.xml")).content().contains("<module>solutions/01-mapping</module>")
+                .contains("<module>lessons/graded-tests-parent</module>")
                 .doesNotContain("<module>book</module>", "<module>lessons/kit-invariants</module>", "<module>solutions/02");
         assertThat(Files.isExecutable(out.resolve("course"))).isTrue();
         assertThat(Files.isExecutable(out.resolve("mvnw"))).isTrue();
