@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * graded tests in a plain build (the invariants grade them), so the parent of the lessons poms,
  * {@code lessons/graded-tests-parent/pom.xml}, runs them when {@code -Dtest} is given, and fails
  * when it selects none of them (never a run of nothing that passes); each lessons pom names that
- * parent and its module folder. The root pom lets the modules {@code -am} builds along select no test.
+ * parent and depends on its module's exercises or solutions as {@code -Dgraded.target} says. The
+ * root pom lets the modules {@code -am} builds along select no test.
  */
 class GradedTestsRunByNameTest {
 
@@ -83,7 +84,7 @@ class GradedTestsRunByNameTest {
         return problems;
     }
 
-    /** A lessons pom takes the graded-test settings from the parent and names its own module folder. */
+    /** A lessons pom takes the graded-test settings from the parent and compiles against the graded target's module. */
     static List<String> lessonPomProblems(KitLayout kit, CourseModule module) {
         Path file = kit.lessons(module).resolve("pom.xml");
         if (!Files.isRegularFile(file)) {
@@ -95,9 +96,10 @@ class GradedTestsRunByNameTest {
             problems.add(kit.relative(file) + ": needs the parent graded-tests-parent (" + PARENT + "), which runs"
                     + " graded tests by name");
         }
-        if (!ArchitectureRulesTest.texts(pom, "/project/properties/graded.module").equals(List.of(module.folder()))) {
-            problems.add(kit.relative(file) + ": needs <graded.module>" + module.folder() + "</graded.module>, the"
-                    + " folder whose exercises or solutions its tests compile against");
+        String toolkit = "${graded.target}-" + module.folder();
+        if (!ArchitectureRulesTest.texts(pom, "/project/dependencies/dependency[groupId='mmapkit']/artifactId").contains(toolkit)) {
+            problems.add(kit.relative(file) + ": needs a dependency on mmapkit:" + toolkit + ", so that its tests compile"
+                    + " against exercises/" + module.folder() + ", or solutions/" + module.folder() + " with -Dgraded.target=solutions");
         }
         return problems;
     }
@@ -132,14 +134,16 @@ class GradedTestsRunByNameTest {
             KitLayout kit = FixtureKit.cleanModule01(root).file("lessons/01-mapping/pom.xml", """
                     <project>
                       <parent><artifactId>mmap-course-kit</artifactId></parent>
-                      <properties><graded.module>02-lazy-faulting</graded.module></properties>
+                      <dependencies><dependency>
+                        <groupId>mmapkit</groupId><artifactId>exercises-01-mapping</artifactId>
+                      </dependency></dependencies>
                     </project>
                     """).build();
             assertThat(lessonPomProblems(kit, new CourseModule(MODULE_01))).containsExactly(
                     "lessons/01-mapping/pom.xml: needs the parent graded-tests-parent (" + PARENT + "), which runs"
                             + " graded tests by name",
-                    "lessons/01-mapping/pom.xml: needs <graded.module>01-mapping</graded.module>, the"
-                            + " folder whose exercises or solutions its tests compile against");
+                    "lessons/01-mapping/pom.xml: needs a dependency on mmapkit:${graded.target}-01-mapping, so that its"
+                            + " tests compile against exercises/01-mapping, or solutions/01-mapping with -Dgraded.target=solutions");
         }
     }
 }
