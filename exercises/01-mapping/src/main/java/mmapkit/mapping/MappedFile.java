@@ -93,7 +93,8 @@ public final class MappedFile implements AutoCloseable {
      */
     public static MappedFile map(Path file, MapMode mode, long offset, long length) throws IOException {
         // TODO 01.3 (see hint 01.3)
-        throw new UnsupportedOperationException("TODO 01.3: check the arguments, open the file as the mode needs and map it (see hint 01.3)");
+        throw new UnsupportedOperationException(
+                "TODO 01.3: check the arguments, open the file as the mode needs and map it (see hint 01.3)");
     }
 
 
@@ -245,7 +246,8 @@ public final class MappedFile implements AutoCloseable {
     public void grow(long newLength) throws IOException {
         checkOpen();
         // TODO 01.7 (see hint 01.7)
-        throw new UnsupportedOperationException("TODO 01.7: extend the file, map the longer region, then unmap the old one (see hint 01.7)");
+        throw new UnsupportedOperationException(
+                "TODO 01.7: extend the file, map the longer region, then unmap the old one (see hint 01.7)");
     }
 
     /** Whether the mapping is still mapped (false after {@link #close()}). */
@@ -276,6 +278,7 @@ public final class MappedFile implements AutoCloseable {
 
     @Override
     public String toString() {
-        return closed ? describe() + " (closed)" : describe() + " " + mode + " at 0x" + Long.toHexString(mapped.address() + offset - pageStart);
+        return closed ? describe() + " (closed)" : describe() + " " + mode + " at 0x"
+                + Long.toHexString(mapped.address() + offset - pageStart);
     }
 }

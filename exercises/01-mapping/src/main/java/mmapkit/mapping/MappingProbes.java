@@ -20,8 +20,9 @@ public final class MappingProbes {
     /** The page size of this system ({@code sysconf(_SC_PAGESIZE)}); 4 KiB is the usual case. */
     public static Probe<Long> pageSize() {
         long size = Pages.size();
-        return new Probe<>("page size", size, size == 4096,  // not a page size: 4 KiB is the usual case, not an assumption
-                "sysconf(_SC_PAGESIZE) says " + size + " bytes" + (size == 4096 ? ""  // not a page size: 4 KiB is the usual case, not an assumption
+        boolean usual = size == 4096;  // not a page size: 4 KiB is the usual case, not an assumption
+        return new Probe<>("page size", size, usual,
+                "sysconf(_SC_PAGESIZE) says " + size + " bytes" + (usual ? ""
                         : ": counts of pages in the book (written on 4 KiB pages) differ here; tests count in pages"));
     }
 

@@ -135,7 +135,8 @@ public final class RawMapping implements AutoCloseable {
                     + " would crash the JVM with SIGSEGV); map it with PROT_READ, or use only its address()");
         }
         // TODO 01.8 (see hint 01.8)
-        throw new UnsupportedOperationException("TODO 01.8: give the memory out as a segment of this mapping's arena, read-only without PROT_WRITE (see hint 01.8)");
+        throw new UnsupportedOperationException(
+                "TODO 01.8: give the memory out as a segment of this mapping's arena, read-only without PROT_WRITE (see hint 01.8)");
     }
 
     /** The address the kernel chose (page-aligned); a {@link #resize} may move it. */
@@ -204,7 +205,8 @@ public final class RawMapping implements AutoCloseable {
     private void remap(long newLength, int remapFlags) {
         checkOpen();
         // TODO 01.9 (see hint 01.9)
-        throw new UnsupportedOperationException("TODO 01.9: close the segments, call mremap, keep the new address and length (see hint 01.9)");
+        throw new UnsupportedOperationException(
+                "TODO 01.9: close the segments, call mremap, keep the new address and length (see hint 01.9)");
     }
 
     /** The flags given to mmap (with {@code MAP_FIXED_NOREPLACE} for {@link #mapAt}). */

@@ -101,7 +101,8 @@ public final class PageControl {
      */
     public static void populate(MemorySegment segment, Access access) {
         // TODO 02.4 (see hint 02.4)
-        throw new UnsupportedOperationException("TODO 02.4: call madvise MADV_POPULATE_READ or _WRITE and report failures (see hint 02.4)");
+        throw new UnsupportedOperationException(
+                "TODO 02.4: call madvise MADV_POPULATE_READ or _WRITE and report failures (see hint 02.4)");
     }
 
 

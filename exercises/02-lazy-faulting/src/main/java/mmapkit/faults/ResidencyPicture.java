@@ -3,8 +3,8 @@ package mmapkit.faults;
 
 /**
  * A residency map drawn as text, one character per group of pages, as {@code vmtouch -v} draws it:
- * {@code [OOo ] 5/8 pages} (8 pages in 4 columns, two pages a character). {@code 'O'}: every page of the group is resident; {@code 'o'}: some
- * are; {@code ' '}: none is. With no more pages than columns each page gets its own character;
+ * {@code [OOo ] 5/8 pages} (8 pages in 4 columns, two pages a character). {@code 'O'}: every page
+ * of the group is resident; {@code 'o'}: some are; {@code ' '}: none is. With no more pages than columns each page gets its own character;
  * otherwise each character stands for {@code ceil(pages / columns)} pages (the last group may be
  * smaller) and the picture may be a little narrower than {@code columns}.
  */

@@ -98,7 +98,9 @@ public final class DirtyTracker {
      */
     public void put(long offset, byte[] data) {
         // TODO 03.5 (see hint 03.5)
-        throw new UnsupportedOperationException("TODO 03.5: copy " + (data == null ? "null" : data.length + " bytes") + " to offset " + offset + " and mark their pages (see hint 03.5)");
+        throw new UnsupportedOperationException(
+                "TODO 03.5: copy " + (data == null ? "null" : data.length + " bytes") + " to offset " + offset
+                        + " and mark their pages (see hint 03.5)");
     }
 
     /**
@@ -111,7 +113,8 @@ public final class DirtyTracker {
      */
     public void putLong(long offset, long value) {
         // TODO 03.5 (see hint 03.5)
-        throw new UnsupportedOperationException("TODO 03.5: store 8 bytes at offset " + offset + " and mark their pages (see hint 03.5)");
+        throw new UnsupportedOperationException(
+                "TODO 03.5: store 8 bytes at offset " + offset + " and mark their pages (see hint 03.5)");
     }
 
     /**

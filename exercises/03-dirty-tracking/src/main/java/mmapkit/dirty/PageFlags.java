@@ -44,6 +44,7 @@ public record PageFlags(boolean present, boolean swapped, boolean fileOrShared, 
      */
     public static PageFlags of(long entry) {
         // TODO 03.3 (see hint 03.3)
-        throw new UnsupportedOperationException("TODO 03.3: decode the bits of pagemap entry 0x" + Long.toHexString(entry) + " (see hint 03.3)");
+        throw new UnsupportedOperationException(
+                "TODO 03.3: decode the bits of pagemap entry 0x" + Long.toHexString(entry) + " (see hint 03.3)");
     }
 }

@@ -101,7 +101,8 @@ public final class WriteProtectTracker implements AutoCloseable {
         }
         long length = Pages.alignUp(segment.byteSize());
         // TODO 03.7 (see hint 03.7)
-        throw new UnsupportedOperationException("TODO 03.7: open a userfaultfd with WP_ASYNC, register and protect the segment's " + length + " bytes (see hint 03.7)");
+        throw new UnsupportedOperationException(
+                "TODO 03.7: open a userfaultfd with WP_ASYNC, register and protect the segment's " + length + " bytes (see hint 03.7)");
     }
 
     /** The segment tracked. */
@@ -135,7 +136,8 @@ public final class WriteProtectTracker implements AutoCloseable {
      */
     public List<PageRun> takeWrittenRuns() {
         // TODO 03.7 (see hint 03.7)
-        throw new UnsupportedOperationException("TODO 03.7: ask PAGEMAP_SCAN for the written pages and protect them again (see hint 03.7)");
+        throw new UnsupportedOperationException(
+                "TODO 03.7: ask PAGEMAP_SCAN for the written pages and protect them again (see hint 03.7)");
     }
 
 

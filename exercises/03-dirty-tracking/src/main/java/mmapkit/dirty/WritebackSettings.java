@@ -60,12 +60,15 @@ public record WritebackSettings(int dirtyExpireCentisecs, int dirtyWritebackCent
     }
 
     /**
-     * The settings in plain words, one per line, such as (with the defaults)
+     * The settings in plain words, one per line, such as (with the defaults; two long lines are
+     * broken here, their rest indented)
      * <pre>
      * A dirty page is written back once it has been dirty for 30 s (dirty_expire_centisecs = 3000).
      * The flusher threads wake every 5 s to look for such pages (dirty_writeback_centisecs = 500).
-     * Background writeback starts when dirty pages exceed 10% of available memory (dirty_background_ratio = 10; dirty_background_bytes = 0, so the ratio applies).
-     * A process that writes is throttled when dirty pages exceed 20% of available memory (dirty_ratio = 20; dirty_bytes = 0, so the ratio applies).
+     * Background writeback starts when dirty pages exceed 10% of available memory
+     *   (dirty_background_ratio = 10; dirty_background_bytes = 0, so the ratio applies).
+     * A process that writes is throttled when dirty pages exceed 20% of available memory
+     *   (dirty_ratio = 20; dirty_bytes = 0, so the ratio applies).
      * So a page written once and left alone reaches the disk between 30 s and 35 s after the write.
      * </pre>
      * A non-zero {@code *_bytes} replaces its ratio ("exceed 64 MiB (dirty_bytes = 67108864; dirty_ratio is not used)").

@@ -56,7 +56,8 @@ public record FlushRange(long address, long length) {
      */
     public static FlushRange covering(MemorySegment segment, long offset, long length) {
         // TODO 04.1 (see hint 04.1)
-        throw new UnsupportedOperationException("TODO 04.1: the whole pages that hold " + length + " bytes at offset " + offset + " (see hint 04.1)");
+        throw new UnsupportedOperationException(
+                "TODO 04.1: the whole pages that hold " + length + " bytes at offset " + offset + " (see hint 04.1)");
     }
 
     /** How many pages the range holds. */

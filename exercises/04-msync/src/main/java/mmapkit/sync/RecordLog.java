@@ -99,7 +99,8 @@ public final class RecordLog {
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(policy, "policy");
         // TODO 04.6 (see hint 04.6)
-        throw new UnsupportedOperationException("TODO 04.6: find the newest valid commit mark and check the records up to it (see hint 04.6)");
+        throw new UnsupportedOperationException(
+                "TODO 04.6: find the newest valid commit mark and check the records up to it (see hint 04.6)");
     }
 
 

@@ -51,7 +51,8 @@ public final class FutexMutex {
      */
     public void lock(Duration timeout) {
         // TODO 05.4 (see hint 05.4)
-        throw new UnsupportedOperationException("TODO 05.4: take it with compare-and-set, else mark it contended and sleep (see hint 05.4)");
+        throw new UnsupportedOperationException(
+                "TODO 05.4: take it with compare-and-set, else mark it contended and sleep (see hint 05.4)");
     }
 
     /** Takes the mutex if it is free, without waiting. */

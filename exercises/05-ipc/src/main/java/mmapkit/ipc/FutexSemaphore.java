@@ -51,7 +51,8 @@ public final class FutexSemaphore {
      */
     public void acquire(Duration timeout) {
         // TODO 05.5 (see hint 05.5)
-        throw new UnsupportedOperationException("TODO 05.5: try, else announce a sleeper and futex-wait while the count is 0 (see hint 05.5)");
+        throw new UnsupportedOperationException(
+                "TODO 05.5: try, else announce a sleeper and futex-wait while the count is 0 (see hint 05.5)");
     }
 
     /**

@@ -59,7 +59,8 @@ public final class Heartbeat {
     public PeerStatus status(Duration maxSilence) {
         Objects.requireNonNull(maxSilence, "maxSilence");
         // TODO 05.8 (see hint 05.8)
-        throw new UnsupportedOperationException("TODO 05.8: read the beat, ask whether its process exists, compare the time (see hint 05.8)");
+        throw new UnsupportedOperationException(
+                "TODO 05.8: read the beat, ask whether its process exists, compare the time (see hint 05.8)");
     }
 
     /** The process id of the last beat, 0 before any. */

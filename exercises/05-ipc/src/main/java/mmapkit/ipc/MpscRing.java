@@ -56,7 +56,8 @@ public final class MpscRing {
     public boolean offer(int type, MemorySegment payload) {
         RingLayout.requireRecord(type, payload, capacity);
         // TODO 05.7 (see hint 05.7)
-        throw new UnsupportedOperationException("TODO 05.7: claim room with compare-and-set on the tail, then write as the SPSC ring does (see hint 05.7)");
+        throw new UnsupportedOperationException(
+                "TODO 05.7: claim room with compare-and-set on the tail, then write as the SPSC ring does (see hint 05.7)");
     }
 
     /** The ring's capacity in bytes. */

@@ -65,7 +65,8 @@ public final class RingReader {
             throw badLimit(limit);
         }
         // TODO 05.6 (see hint 05.6)
-        throw new UnsupportedOperationException("TODO 05.6: follow the lengths from the head, then zero and publish the new head (see hint 05.6)");
+        throw new UnsupportedOperationException(
+                "TODO 05.6: follow the lengths from the head, then zero and publish the new head (see hint 05.6)");
     }
 
 

@@ -66,7 +66,8 @@ public final class SpscRing {
     public boolean offer(int type, MemorySegment payload) {
         RingLayout.requireRecord(type, payload, capacity);
         // TODO 05.6 (see hint 05.6)
-        throw new UnsupportedOperationException("TODO 05.6: find room, pad at the end if needed, write, publish the length last (see hint 05.6)");
+        throw new UnsupportedOperationException(
+                "TODO 05.6: find room, pad at the end if needed, write, publish the length last (see hint 05.6)");
     }
 
     /** Bytes this producer has written, ever (its tail). */

@@ -126,7 +126,8 @@ class BeyondTwoGibTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget 10000");
         try (FileWindows windows = FileWindows.open(file, MapMode.READ_ONLY, 2 * PAGE)) {
             assertThat(catchThrowable(() -> windows.getLong(3 * PAGE - 4))).as("a long that runs past the end of the file")
-                    .isInstanceOfAny(IllegalArgumentException.class, IndexOutOfBoundsException.class).hasMessageContaining(String.valueOf(3 * PAGE - 4));
+                    .isInstanceOfAny(IllegalArgumentException.class, IndexOutOfBoundsException.class)
+                    .hasMessageContaining(String.valueOf(3 * PAGE - 4));
             assertThat(catchThrowable(() -> windows.getByte(-1))).as("a negative position")
                     .isInstanceOfAny(IllegalArgumentException.class, IndexOutOfBoundsException.class).hasMessageContaining("-1");
         }

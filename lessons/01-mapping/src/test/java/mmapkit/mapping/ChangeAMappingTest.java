@@ -195,7 +195,8 @@ class ChangeAMappingTest {
 
             assertThat(catchThrowable(() -> RawMapping.anonymousAt(occupied + 1, PAGE, READ_WRITE, MAP_PRIVATE)))
                     .as("an address that is not page-aligned, refused before the call")
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address").hasMessageContaining(String.valueOf(PAGE));
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address")
+                    .hasMessageContaining(String.valueOf(PAGE));
             assertThat(catchThrowable(() -> RawMapping.anonymousAt(0, PAGE, READ_WRITE, MAP_PRIVATE)))
                     .as("address 0, refused before the call").isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("address 0");

@@ -180,7 +180,8 @@ class RecordLogRecoveryTest {
         assertThat(rebooted.operations()).as("open writes and flushes nothing (reads are no operation of the crash"
                 + " model: if this fails while open only reads, look at SimulatedPageCache.read of task 04.4)")
                 .isZero();
-        assertThat(Summaries.pages(rebooted.diskImage(), 4096)).as("open leaves the disk as it was")  // not a page size: the crash model's page
+        assertThat(Summaries.pages(rebooted.diskImage(), 4096))  // not a page size: the crash model's page
+                .as("open leaves the disk as it was")
                 .isEqualTo(Summaries.pages(before, 4096));  // not a page size: the crash model's page
 
         assertThat(recovered.append(payload(70, 5))).as("the next record goes right after the committed ones")

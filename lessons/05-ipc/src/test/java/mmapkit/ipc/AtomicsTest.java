@@ -132,8 +132,9 @@ class AtomicsTest {
         calls.put("compareAndSet", () -> Atomics.compareAndSet(memory, 4, 0L, 1L));
         calls.put("getAndAdd", () -> Atomics.getAndAdd(memory, 4, 1L));
         calls.put("requireAligned", () -> Atomics.requireAligned(memory, 4, 8));
-        calls.forEach((name, call) -> assertThatThrownBy(call, "%s at offset 4: a long must sit at an address that is a multiple of 8, or the hardware may"
-                        + " split it over two cache lines and another process could see half of a store", name)
+        calls.forEach((name, call) -> assertThatThrownBy(call, "%s at offset 4: a long must sit at an address that is a"
+                        + " multiple of 8, or the hardware may split it over two cache lines and another process could see"
+                        + " half of a store", name)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("offset 4")
                 .hasMessageContaining("aligned"));
@@ -150,7 +151,8 @@ class AtomicsTest {
         calls.put("compareAndSetInt", () -> Atomics.compareAndSetInt(memory, 2, 0, 1));
         calls.put("getAndSetInt", () -> Atomics.getAndSetInt(memory, 2, 1));
         calls.put("getAndAddInt", () -> Atomics.getAndAddInt(memory, 2, 1));
-        calls.forEach((name, call) -> assertThatThrownBy(call, "%s at offset 2: an int must sit at an address that is a multiple of 4", name)
+        calls.forEach((name, call) -> assertThatThrownBy(call,
+                        "%s at offset 2: an int must sit at an address that is a multiple of 4", name)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("offset 2")
                 .hasMessageContaining("aligned"));
@@ -162,7 +164,8 @@ class AtomicsTest {
     @Test
     void alignmentIsThatOfTheAddressNotOfTheOffset() {
         MemorySegment shifted = memory.asSlice(4); // starts at an address that is 4 more than a multiple of 8
-        assertThatThrownBy(() -> Atomics.getVolatile(shifted, 0), "offset 0 of a slice that starts 4 bytes into 8-aligned memory is the address base + 4: not aligned"
+        assertThatThrownBy(() -> Atomics.getVolatile(shifted, 0),
+                "offset 0 of a slice that starts 4 bytes into 8-aligned memory is the address base + 4: not aligned"
                         + " for a long (compare segment.address() + offset, not offset alone)")
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("offset 0")
@@ -183,7 +186,8 @@ class AtomicsTest {
         calls.put("compareAndSetInt at -4", () -> Atomics.compareAndSetInt(memory, -4, 0, 1));
         calls.forEach((name, call) -> assertThatThrownBy(call, "%s of a 64-byte segment", name)
                 .isInstanceOf(IllegalArgumentException.class));
-        assertThatThrownBy(() -> Atomics.getVolatile(memory.asSlice(0, 60), 56), "a long at 56 of a 60-byte segment: it starts inside, but its last 4 bytes are outside")
+        assertThatThrownBy(() -> Atomics.getVolatile(memory.asSlice(0, 60), 56),
+                "a long at 56 of a 60-byte segment: it starts inside, but its last 4 bytes are outside")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset 56");
         assertThatThrownBy(() -> Atomics.requireAligned(memory, 64, 4), "requireAligned(64, 4) of 64 bytes")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset 64");
@@ -194,7 +198,8 @@ class AtomicsTest {
     @Test
     void aHeapSegmentOrAClosedOneIsRefused() {
         MemorySegment heap = MemorySegment.ofArray(new long[8]);
-        assertThatThrownBy(() -> Atomics.getVolatile(heap, 0), "a segment over a Java array: the garbage collector may move it, no other process can map it,"
+        assertThatThrownBy(() -> Atomics.getVolatile(heap, 0),
+                "a segment over a Java array: the garbage collector may move it, no other process can map it,"
                         + " and its alignment is not that of a native address")
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Atomics.compareAndSetInt(heap, 0, 0, 1), "compareAndSetInt on a heap segment")

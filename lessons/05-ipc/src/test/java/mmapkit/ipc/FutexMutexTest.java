@@ -71,7 +71,8 @@ class FutexMutexTest {
     @Test
     void unlockingAFreeMutexIsRefused() {
         FutexMutex mutex = new FutexMutex(memory, 0);
-        assertThatThrownBy(mutex::unlock, "unlock of a mutex nobody holds must throw an IllegalStateException").isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(mutex::unlock, "unlock of a mutex nobody holds must throw an IllegalStateException")
+                .isInstanceOf(IllegalStateException.class);
         assertThat(word(0)).as("a refused unlock leaves the word 0, not -1: the next lock must still work").isZero();
         assertThat(mutex.tryLock()).isTrue();
     }
@@ -146,8 +147,9 @@ class FutexMutexTest {
                 waiter.isDone() ? outcome(waiter) : "").isFalse();
         assertThat(word(128)).as("a thread that found the mutex held announces itself: it sets the word to 2 (held,"
                 + " someone may sleep), so that unlock knows it must wake someone").isEqualTo(2);
-        assertThat(sleeping).as("the waiting thread sleeps in futex (system call %d on this architecture) on the mutex word at %#x,"
-                + " not spinning or parking elsewhere; /proc/self/task/TID/syscall said: %s", FutexCalls.SYS_FUTEX, address, where).isTrue();
+        assertThat(sleeping).as("the waiting thread sleeps in futex (system call %d on this architecture) on the mutex"
+                + " word at %#x, not spinning or parking elsewhere; /proc/self/task/TID/syscall said: %s",
+                FutexCalls.SYS_FUTEX, address, where).isTrue();
 
         long unlocked = System.nanoTime();
         mutex.unlock();
@@ -217,8 +219,8 @@ class FutexMutexTest {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             long[] result = new long[2];
-            Throwable thrown = catchThrowable(() -> System.arraycopy(workers.get(thread).get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS), 0,
-                    result, 0, 2));
+            Throwable thrown = catchThrowable(() -> System.arraycopy(
+                    workers.get(thread).get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS), 0, result, 0, 2));
             assertThat(thrown).as("thread %d of %d taking the mutex for very short sections for 2 s: a lock() that"
                     + " timed out after 3 s was never woken. After waking, take the word with getAndSet(2), not"
                     + " compareAndSet(0, 1): another sleeper may still wait, and only a 2 makes the next unlock wake"

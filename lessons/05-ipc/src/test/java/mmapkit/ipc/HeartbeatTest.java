@@ -90,7 +90,8 @@ class HeartbeatTest {
         try (SharedRegion region = files.region("heartbeat.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity));
                 ChildJvm child = ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(40)),
-                        IpcFiles.childArgs(region, "spsc", "0", "0", String.valueOf(TimeBudget.scaled(Duration.ofSeconds(30)).toSeconds()), "beat"))) {
+                        IpcFiles.childArgs(region, "spsc", "0", "0",
+                                String.valueOf(TimeBudget.scaled(Duration.ofSeconds(30)).toSeconds()), "beat"))) {
             MemorySegment ring = region.data();
             Heartbeat heartbeat = new Heartbeat(ring, RingLayout.HEARTBEAT_OFFSET);
             RingReader consumer = new RingReader(ring);

@@ -168,7 +168,8 @@ class MpscRingTest {
             try {
                 for (int id = 0; id < producers; id++) {
                     children.add(ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(50)),
-                            IpcFiles.childArgs(region, "mpsc", String.valueOf(id), String.valueOf(perProducer), String.valueOf(TimeBudget.scaled(Duration.ofSeconds(40)).toSeconds()))));
+                            IpcFiles.childArgs(region, "mpsc", String.valueOf(id), String.valueOf(perProducer),
+                                    String.valueOf(TimeBudget.scaled(Duration.ofSeconds(40)).toSeconds()))));
                 }
                 RingReader consumer = new RingReader(region.data());
                 Rings.Checker checker = new Rings.Checker(producers);

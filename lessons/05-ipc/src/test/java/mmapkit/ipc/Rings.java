@@ -137,7 +137,8 @@ final class Rings {
             if ((idle & 255) == 0 && checker.total() > 0 && System.nanoTime() - lastProgress > STALL.toNanos()) {
                 return;
             }
-            if ((idle & 255) == 0 && producersDone.getAsBoolean() && reader.poll(checker, 4096) == 0) {  // not a page size: the most records one poll takes
+            if ((idle & 255) == 0 && producersDone.getAsBoolean()
+                    && reader.poll(checker, 4096) == 0) {  // not a page size: the most records one poll takes
                 return;
             }
             if (idle > 64) {

@@ -198,9 +198,10 @@ class SemaphoreAndEventTest {
             }
             passes.set(Long.MIN_VALUE / 2);
             ping.release(1);
-            assertThat(catchThrowable(() -> other.get(TimeBudget.scaledMillis(10_000), TimeUnit.MILLISECONDS))).as("the other thread of the ping-pong ends"
-                    + " without an error").isNull();
-            assertThat(slowest.get() / 1_000_000).as("the other thread's slowest acquire, in milliseconds").isLessThan(TimeBudget.scaledMillis(1_000));
+            assertThat(catchThrowable(() -> other.get(TimeBudget.scaledMillis(10_000), TimeUnit.MILLISECONDS)))
+                    .as("the other thread of the ping-pong ends without an error").isNull();
+            assertThat(slowest.get() / 1_000_000).as("the other thread's slowest acquire, in milliseconds")
+                    .isLessThan(TimeBudget.scaledMillis(1_000));
             assertThat(rounds).as("rounds of ping-pong in 2 s").isGreaterThan(100);
         }
 
@@ -255,9 +256,11 @@ class SemaphoreAndEventTest {
             memory.set(ValueLayout.JAVA_LONG, 64, 2026L); // plain write before set()
             long set = System.nanoTime();
             event.set();
-            assertThat(woken(waiter, "set() with a waiter asleep: set must call FUTEX_WAKE")).as("the waiter sees what was written before set(): set is a"
-                    + " release store, await's check an acquire load").isEqualTo(2026L);
-            assertThat((System.nanoTime() - set) / 1_000_000).as("milliseconds from set to the waiter's return").isLessThan(TimeBudget.scaledMillis(3_000));
+            assertThat(woken(waiter, "set() with a waiter asleep: set must call FUTEX_WAKE"))
+                    .as("the waiter sees what was written before set(): set is a release store, await's check an acquire load")
+                    .isEqualTo(2026L);
+            assertThat((System.nanoTime() - set) / 1_000_000).as("milliseconds from set to the waiter's return")
+                    .isLessThan(TimeBudget.scaledMillis(3_000));
             assertThat(word(0)).as("a set event's word is 1").isEqualTo(1);
         }
 

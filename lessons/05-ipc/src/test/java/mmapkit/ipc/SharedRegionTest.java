@@ -269,7 +269,8 @@ class SharedRegionTest {
 
     @Test
     void attachingNeverWritesTheHeader() throws Exception {
-        try (SharedRegion region = files.region("readonly-header.region", 4096, data -> data.set(ValueLayout.JAVA_LONG, 0, 9L))) {  // not a page size: a region size, any size works
+        try (SharedRegion region = files.region("readonly-header.region", 4096,  // not a page size: any region size works
+                data -> data.set(ValueLayout.JAVA_LONG, 0, 9L))) {
             Path file = region.file();
             long size = region.whole().byteSize();
             byte[] before = Files.readAllBytes(file);
@@ -300,14 +301,16 @@ class SharedRegionTest {
     void createRefusesAFileThatExistsAndLeavesItAlone() throws Exception {
         Path other = files.path("someone-else.txt");
         Files.writeString(other, "someone else's data");
-        assertThatThrownBy(() -> SharedRegion.create(other, SIZE, VERSION), "a file that exists may be another program's, or a region other processes use: one region, one"
+        assertThatThrownBy(() -> SharedRegion.create(other, SIZE, VERSION),
+                "a file that exists may be another program's, or a region other processes use: one region, one"
                         + " creator")
                 .isInstanceOf(FileAlreadyExistsException.class);
         assertThat(Files.readString(other)).as("and it is left as it was").isEqualTo("someone else's data");
 
         try (SharedRegion first = files.region("twice.region", 1024)) {
             first.data().set(ValueLayout.JAVA_LONG, 0, 31L);
-            assertThatThrownBy(() -> SharedRegion.create(first.file(), first.whole().byteSize(), VERSION), "creating a region a second time")
+            assertThatThrownBy(() -> SharedRegion.create(first.file(), first.whole().byteSize(), VERSION),
+                    "creating a region a second time")
                     .isInstanceOf(FileAlreadyExistsException.class);
             assertThat(first.data().get(ValueLayout.JAVA_LONG, 0)).as("the first region keeps its data").isEqualTo(31L);
             assertThat(Files.exists(first.file())).as("and its file").isTrue();

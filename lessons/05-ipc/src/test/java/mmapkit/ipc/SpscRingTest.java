@@ -304,7 +304,8 @@ class SpscRingTest {
         producer.offer(1, payload(8, 1));
         assertThat(consumer.poll((type, payload) -> { }, 10)).isEqualTo(1);
         ring.set(ValueLayout.JAVA_INT, RingLayout.RECORDS_OFFSET + 16, 3); // shorter than a header
-        assertThatThrownBy(() -> consumer.poll((type, payload) -> { }, 10), "a record of length 3 at position 16: the ring is corrupt, and reading on would hand over garbage")
+        assertThatThrownBy(() -> consumer.poll((type, payload) -> { }, 10),
+                "a record of length 3 at position 16: the ring is corrupt, and reading on would hand over garbage")
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("16");
         ring.set(ValueLayout.JAVA_INT, RingLayout.RECORDS_OFFSET + 16, 2000); // past the end of the ring
         assertThatThrownBy(() -> consumer.poll((type, payload) -> { }, 10), "a record of 2000 bytes at index 16 of"
@@ -346,7 +347,8 @@ class SpscRingTest {
         try (SharedRegion region = files.region("spsc.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity));
                 ChildJvm child = ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(50)),
-                        IpcFiles.childArgs(region, "spsc", "0", String.valueOf(count), String.valueOf(TimeBudget.scaled(Duration.ofSeconds(40)).toSeconds())))) {
+                        IpcFiles.childArgs(region, "spsc", "0", String.valueOf(count),
+                                String.valueOf(TimeBudget.scaled(Duration.ofSeconds(40)).toSeconds())))) {
             RingReader consumer = new RingReader(region.data());
             Rings.Checker checker = new Rings.Checker(1);
             long start = System.nanoTime();

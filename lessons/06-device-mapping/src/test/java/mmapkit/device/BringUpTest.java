@@ -119,7 +119,10 @@ class BringUpTest {
                 .isEqualTo(new Geometry(320, 200, 1280, 0x2000, 0x1000, 64));
     }
 
-    /** Writes {@code value} into the read-only register at {@code offset} (as the device would), expects readGeometry to refuse, restores it. */
+    /**
+     * Writes {@code value} into the read-only register at {@code offset} (as the device would), expects readGeometry to
+     * refuse, restores it.
+     */
     private static void refused(FramebufferDriver driver, int offset, int value, String why) {
         int before = driver.bar().get(INT, offset);
         driver.bar().set(INT, offset, value);

@@ -99,8 +99,8 @@ final class DeviceFixture implements AutoCloseable {
      * its first 4 KiB, descriptors at 0x1000. The test plays the device by writing BAR0 itself.
      */
     static CommandRing ringWithoutDevice(MemorySegment bar, int entries) {
-        return new CommandRing(new RegisterBlock(bar.asSlice(0, DeviceLayout.REGISTER_BLOCK_SIZE)), bar.asSlice(0x1000, entries * 64L), entries,
-                Optional.empty());
+        return new CommandRing(new RegisterBlock(bar.asSlice(0, DeviceLayout.REGISTER_BLOCK_SIZE)),
+                bar.asSlice(0x1000, entries * 64L), entries, Optional.empty());
     }
 
     /** A driver attached to {@code bar}, closed with the fixture. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import mmapkit.course.Task;
-import mmapkit.device.DeviceProbes;
 import mmapkit.device.special.HugePageRegion;
 import mmapkit.device.special.HugePageReport;
 import mmapkit.device.special.HugePageReport.Outcome;

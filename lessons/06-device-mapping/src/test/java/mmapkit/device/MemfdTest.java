@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import mmapkit.course.Task;
 import mmapkit.course.TimeBudget;
-import mmapkit.device.DeviceProbes;
 import mmapkit.device.process.EmptyMemfdToucher;
 import mmapkit.device.process.SharedMemoryReader;
 import mmapkit.device.special.Memfd;

@@ -66,15 +66,18 @@ class GradedTestsDecideTest {
                                 Stream.of(dynamicTest("the module can be graded", () -> Problems.assertNone(
                                         "solutions/" + module, moduleProblems(solutions)))),
                                 solutions.tasks().stream().map(task -> dynamicTest(task.id() + " " + task.title(),
-                                        () -> Problems.assertNone("task " + task.id() + " on solutions/" + module, solutionProblems(task)))));
+                                        () -> Problems.assertNone("task " + task.id() + " on solutions/" + module,
+                                                solutionProblems(task)))));
                     })),
                     dynamicContainer("every graded test fails on the fresh stubs", Stream.of(kitModule).flatMap(graded -> {
-                        ModuleResult stubs = gradeFreshStubs(grader, graded, kit.root().resolve("lessons/kit-invariants/target/fresh-stubs"));
+                        ModuleResult stubs = gradeFreshStubs(grader, graded,
+                                kit.root().resolve("lessons/kit-invariants/target/fresh-stubs"));
                         return Stream.concat(
                                 Stream.of(dynamicTest("the stubs compile and can be graded", () -> Problems.assertNone(
                                         "the stubs of " + module, stubModuleProblems(stubs)))),
                                 stubs.tasks().stream().map(task -> dynamicTest(task.id() + " " + task.title(),
-                                        () -> Problems.assertNone("task " + task.id() + " on the stubs of " + module, stubProblems(task)))));
+                                        () -> Problems.assertNone("task " + task.id() + " on the stubs of " + module,
+                                                stubProblems(task)))));
                     }))));
         });
     }

@@ -132,7 +132,8 @@ public final class MappedFile implements AutoCloseable {
             throw e;
         }
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 01.3: check the arguments, open the file as the mode needs and map it (see hint 01.3)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 01.3: check the arguments, open the file as the mode needs and map it (see hint 01.3)");
         // SOLUTION-END
     }
 
@@ -331,7 +332,8 @@ public final class MappedFile implements AutoCloseable {
         length = newLength;
         old.close();
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 01.7: extend the file, map the longer region, then unmap the old one (see hint 01.7)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 01.7: extend the file, map the longer region, then unmap the old one (see hint 01.7)");
         // SOLUTION-END
     }
 
@@ -375,6 +377,7 @@ public final class MappedFile implements AutoCloseable {
 
     @Override
     public String toString() {
-        return closed ? describe() + " (closed)" : describe() + " " + mode + " at 0x" + Long.toHexString(mapped.address() + offset - pageStart);
+        return closed ? describe() + " (closed)" : describe() + " " + mode + " at 0x"
+                + Long.toHexString(mapped.address() + offset - pageStart);
     }
 }

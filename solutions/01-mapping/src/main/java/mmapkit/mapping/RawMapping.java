@@ -182,7 +182,8 @@ public final class RawMapping implements AutoCloseable {
         MemorySegment memory = MemorySegment.ofAddress(address).reinterpret(length, arena, null);
         return (prot & MemoryMapCalls.PROT_WRITE) == 0 ? memory.asReadOnly() : memory;
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 01.8: give the memory out as a segment of this mapping's arena, read-only without PROT_WRITE (see hint 01.8)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 01.8: give the memory out as a segment of this mapping's arena, read-only without PROT_WRITE (see hint 01.8)");
         // SOLUTION-END
     }
 
@@ -275,7 +276,8 @@ public final class RawMapping implements AutoCloseable {
             arena = Arena.ofShared();
         }
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 01.9: close the segments, call mremap, keep the new address and length (see hint 01.9)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 01.9: close the segments, call mremap, keep the new address and length (see hint 01.9)");
         // SOLUTION-END
     }
 

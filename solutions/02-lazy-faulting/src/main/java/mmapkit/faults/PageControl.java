@@ -201,7 +201,8 @@ public final class PageControl {
                     + ": " + explain(e.errnoName(), access), access, segment.address(), segment.byteSize(), failing, e);
         }
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 02.4: call madvise MADV_POPULATE_READ or _WRITE and report failures (see hint 02.4)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 02.4: call madvise MADV_POPULATE_READ or _WRITE and report failures (see hint 02.4)");
         // SOLUTION-END
     }
 

@@ -116,7 +116,9 @@ public final class DirtyTracker {
         MemorySegment.copy(data, 0, segment, ValueLayout.JAVA_BYTE, offset, data.length);
         mark(offset, data.length);
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 03.5: copy " + (data == null ? "null" : data.length + " bytes") + " to offset " + offset + " and mark their pages (see hint 03.5)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 03.5: copy " + (data == null ? "null" : data.length + " bytes") + " to offset " + offset
+        //                 + " and mark their pages (see hint 03.5)");
         // SOLUTION-END
     }
 
@@ -135,7 +137,8 @@ public final class DirtyTracker {
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, value);
         mark(offset, Long.BYTES);
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 03.5: store 8 bytes at offset " + offset + " and mark their pages (see hint 03.5)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 03.5: store 8 bytes at offset " + offset + " and mark their pages (see hint 03.5)");
         // SOLUTION-END
     }
 

@@ -48,7 +48,8 @@ public record PageFlags(boolean present, boolean swapped, boolean fileOrShared, 
         return new PageFlags(present, (entry & SWAPPED) != 0, (entry & FILE_OR_SHARED) != 0,
                 (entry & EXCLUSIVE) != 0, (entry & SOFT_DIRTY) != 0, present ? entry & FRAME_MASK : 0);
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 03.3: decode the bits of pagemap entry 0x" + Long.toHexString(entry) + " (see hint 03.3)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 03.3: decode the bits of pagemap entry 0x" + Long.toHexString(entry) + " (see hint 03.3)");
         // SOLUTION-END
     }
 }

@@ -118,7 +118,8 @@ public final class WriteProtectTracker implements AutoCloseable {
             throw e;
         }
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 03.7: open a userfaultfd with WP_ASYNC, register and protect the segment's " + length + " bytes (see hint 03.7)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 03.7: open a userfaultfd with WP_ASYNC, register and protect the segment's " + length + " bytes (see hint 03.7)");
         // SOLUTION-END
     }
 
@@ -158,7 +159,8 @@ public final class WriteProtectTracker implements AutoCloseable {
         // SOLUTION-BEGIN 03.7
         return scan(PagemapScanCall.PM_SCAN_WP_MATCHING | PagemapScanCall.PM_SCAN_CHECK_WPASYNC);
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 03.7: ask PAGEMAP_SCAN for the written pages and protect them again (see hint 03.7)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 03.7: ask PAGEMAP_SCAN for the written pages and protect them again (see hint 03.7)");
         // SOLUTION-END
     }
 

@@ -75,7 +75,8 @@ public record FlushRange(long address, long length) {
         long end = Pages.alignUp(segment.address() + offset + length);
         return new FlushRange(start, end - start);
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 04.1: the whole pages that hold " + length + " bytes at offset " + offset + " (see hint 04.1)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 04.1: the whole pages that hold " + length + " bytes at offset " + offset + " (see hint 04.1)");
         // SOLUTION-END
     }
 

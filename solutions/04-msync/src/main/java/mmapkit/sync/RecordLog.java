@@ -118,7 +118,8 @@ public final class RecordLog {
         }
         return new RecordLog(storage, policy, mark.sequence(), mark.committedEnd(), count);
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 04.6: find the newest valid commit mark and check the records up to it (see hint 04.6)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 04.6: find the newest valid commit mark and check the records up to it (see hint 04.6)");
         // SOLUTION-END
     }
 

@@ -66,7 +66,8 @@ public final class FutexMutex {
             seen = Atomics.getAndSetInt(segment, offset, CONTENDED);
         }
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 05.4: take it with compare-and-set, else mark it contended and sleep (see hint 05.4)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 05.4: take it with compare-and-set, else mark it contended and sleep (see hint 05.4)");
         // SOLUTION-END
     }
 

@@ -77,7 +77,8 @@ public final class Heartbeat {
         }
         return System.nanoTime() - last > maxSilence.toNanos() ? PeerStatus.SILENT : PeerStatus.ALIVE;
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 05.8: read the beat, ask whether its process exists, compare the time (see hint 05.8)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 05.8: read the beat, ask whether its process exists, compare the time (see hint 05.8)");
         // SOLUTION-END
     }
 

@@ -84,7 +84,8 @@ public final class MpscRing {
         INT.setRelease(records, index + RingLayout.RECORD_LENGTH_OFFSET, length);
         return true;
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 05.7: claim room with compare-and-set on the tail, then write as the SPSC ring does (see hint 05.7)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 05.7: claim room with compare-and-set on the tail, then write as the SPSC ring does (see hint 05.7)");
         // SOLUTION-END
     }
 

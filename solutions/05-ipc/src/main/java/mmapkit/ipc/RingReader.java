@@ -91,7 +91,8 @@ public final class RingReader {
         }
         return handled;
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 05.6: follow the lengths from the head, then zero and publish the new head (see hint 05.6)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 05.6: follow the lengths from the head, then zero and publish the new head (see hint 05.6)");
         // SOLUTION-END
     }
 

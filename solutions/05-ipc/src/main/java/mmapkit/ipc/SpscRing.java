@@ -90,7 +90,8 @@ public final class SpscRing {
         LONG.setOpaque(ring, RingLayout.TAIL_OFFSET, tail);            // for observers; the consumer reads lengths
         return true;
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 05.6: find room, pad at the end if needed, write, publish the length last (see hint 05.6)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 05.6: find room, pad at the end if needed, write, publish the length last (see hint 05.6)");
         // SOLUTION-END
     }
 

@@ -169,7 +169,10 @@ public final class UserfaultCalls {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
             CallState.CAPTURE);
 
-    /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)}, with {@code struct pollfd { int fd; short events; short revents; }}. */
+    /**
+     * {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)}, with {@code struct pollfd { int fd; short events;
+     * short revents; }}.
+     */
     private static final MethodHandle POLL = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("poll"),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),

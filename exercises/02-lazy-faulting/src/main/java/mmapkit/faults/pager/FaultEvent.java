@@ -21,6 +21,7 @@ public record FaultEvent(long address, boolean write) {
      */
     public static FaultEvent decode(MemorySegment message) {
         // TODO 02.8 (see hint 02.8)
-        throw new UnsupportedOperationException("TODO 02.8: decode a struct uffd_msg of " + message.byteSize() + " bytes (see hint 02.8)");
+        throw new UnsupportedOperationException(
+                "TODO 02.8: decode a struct uffd_msg of " + message.byteSize() + " bytes (see hint 02.8)");
     }
 }

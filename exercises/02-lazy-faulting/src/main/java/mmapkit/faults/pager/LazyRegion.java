@@ -255,12 +255,14 @@ public final class LazyRegion implements AutoCloseable {
     /**
      * Serves one fault: counts it, fills {@code staging} with the page from the source and copies it
      * into place with {@code UFFDIO_COPY}, which wakes the waiting thread. A page an earlier message
-     * already served needs nothing more (each thread waiting for a page sends a message). When the source fails, the page is served as zeros
-     * ({@code UFFDIO_ZEROPAGE}) and the failure kept for the read to report.
+     * already served needs nothing more (each thread waiting for a page sends a message). When the
+     * source fails, the page is served as zeros ({@code UFFDIO_ZEROPAGE}) and the failure kept for
+     * the read to report.
      */
     void resolve(FaultEvent event, MemorySegment staging) {
         // TODO 02.8 (see hint 02.8)
-        throw new UnsupportedOperationException("TODO 02.8: fill the page at 0x" + Long.toHexString(event.address()) + " from the source and copy it in (see hint 02.8)");
+        throw new UnsupportedOperationException("TODO 02.8: fill the page at 0x" + Long.toHexString(event.address())
+                + " from the source and copy it in (see hint 02.8)");
     }
 
     private void zeroFill(long pageAddress) {
@@ -295,7 +297,8 @@ public final class LazyRegion implements AutoCloseable {
      */
     public void close(Duration timeout) {
         // TODO 02.9 (see hint 02.9)
-        throw new UnsupportedOperationException("TODO 02.9: refuse reads, let reads in flight finish, stop the handler, unregister (see hint 02.9)");
+        throw new UnsupportedOperationException(
+                "TODO 02.9: refuse reads, let reads in flight finish, stop the handler, unregister (see hint 02.9)");
     }
 
     /** Waits until no read is in flight, at most {@code timeout}; whether none is. */

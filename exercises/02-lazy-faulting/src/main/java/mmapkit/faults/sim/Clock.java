@@ -5,8 +5,9 @@ package mmapkit.faults.sim;
  * goes round the frames. At the page under the hand: if its referenced bit is set, the page was
  * used since the hand last passed; clear the bit (its second chance) and move on; if the bit is
  * clear, that page is the victim: the new page is loaded into the victim's frame, and the hand
- * moves on to the next frame (so the new page is the last one the hand will reach again). If every bit is set, the hand clears them all and comes back to where it
- * started: Clock then behaves like FIFO.
+ * moves on to the next frame (so the new page is the last one the hand will reach again). If every
+ * bit is set, the hand clears them all and comes back to where it started: Clock then behaves like
+ * FIFO.
  *
  * <p>The hand starts at frame 0; frames are filled in order while some are free.
  */

@@ -115,7 +115,8 @@ public final class SimulatedPageCache implements Storage {
     @Override
     public byte[] read(long offset, int length) {
         // TODO 04.4 (see hint 04.4)
-        throw new UnsupportedOperationException("TODO 04.4: read " + length + " bytes of memory at offset " + offset + " (see hint 04.4)");
+        throw new UnsupportedOperationException(
+                "TODO 04.4: read " + length + " bytes of memory at offset " + offset + " (see hint 04.4)");
     }
 
     /**

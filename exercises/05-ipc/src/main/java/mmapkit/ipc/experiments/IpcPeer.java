@@ -96,7 +96,8 @@ final class IpcPeer {
         } else if (args.length == 4 && args[0].equals("echo")) {
             echo(transport(args[1]), args[2], System.nanoTime() + Duration.ofSeconds(Long.parseLong(args[3])).toNanos());
         } else {
-            throw new IllegalArgumentException("usage: IpcRoundTrip measure TRANSPORT WARMUP WARMUP_MILLIS ROUND_TRIPS MESSAGES MILLIS SECONDS"
+            throw new IllegalArgumentException("usage: IpcRoundTrip measure TRANSPORT WARMUP WARMUP_MILLIS ROUND_TRIPS MESSAGES MILLIS"
+                    + " SECONDS"
                     + " | IpcRoundTrip echo TRANSPORT WHERE SECONDS, not " + Arrays.toString(args));
         }
     }
@@ -110,7 +111,8 @@ final class IpcPeer {
 
     // ---------------------------------------------------------------- the measuring side
 
-    private static void measure(String transport, int warmup, long warmupMillis, int roundTrips, long messages, long millis, Duration budget)
+    private static void measure(String transport, int warmup, long warmupMillis, int roundTrips, long messages,
+            long millis, Duration budget)
             throws Exception {
         long deadline = System.nanoTime() + budget.toNanos();
         Path file = SHM.resolve("ipc-roundtrip-" + ProcessHandle.current().pid() + "-" + transport);

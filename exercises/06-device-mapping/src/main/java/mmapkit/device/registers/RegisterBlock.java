@@ -93,7 +93,8 @@ public final class RegisterBlock {
      */
     public void write(Register register, long value) {
         // TODO 06.4 (see hint 06.4)
-        throw new UnsupportedOperationException("TODO 06.4: refuse RO and too wide values, W1C clears, else release store (see hint 06.4)");
+        throw new UnsupportedOperationException(
+                "TODO 06.4: refuse RO and too wide values, W1C clears, else release store (see hint 06.4)");
     }
 
     /**

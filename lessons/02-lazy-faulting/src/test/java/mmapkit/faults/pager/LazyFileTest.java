@@ -177,8 +177,9 @@ class LazyFileTest {
                 }
                 for (Thread reader : readers) {
                     reader.join(TimeBudget.scaledMillis(20_000));
-                    assertThat(reader.isAlive()).as("round %d: a reader still waits after 20 s (times the time scale): the JVM is stuck at a"
-                            + " safepoint while a reader waits in a fault taken in Java code", round).isFalse();
+                    assertThat(reader.isAlive()).as("round %d: a reader still waits after 20 s (times the time scale):"
+                            + " the JVM is stuck at a safepoint while a reader waits in a fault taken in Java code", round)
+                            .isFalse();
                 }
                 assertThat(results).as("round %d: all 32 pages read right (true), no read failed", round).hasSize(32)
                         .containsOnly(true);

@@ -57,7 +57,8 @@ final class BookCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--chapter", paramLabel = "NN", description = "build only the chapter of module NN (its number, 01, or folder, 01-mapping)"
+    @Option(names = "--chapter", paramLabel = "NN",
+            description = "build only the chapter of module NN (its number, 01, or folder, 01-mapping)"
             + " from the outputs the last full build captured")
     String chapter;
 
@@ -137,7 +138,8 @@ final class BookCommand implements Callable<Integer> {
             return status;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        out.println("Chapter " + folder + " built in " + took.toSeconds() + " s (references into other chapters are checked by the full build only):");
+        out.println("Chapter " + folder + " built in " + took.toSeconds()
+                + " s (references into other chapters are checked by the full build only):");
         for (String extension : extensions) {
             Path named = docs.resolve(folder + "." + extension);
             out.println((Files.exists(named) ? "  " : "  missing: ") + root.relativize(named));
@@ -162,7 +164,8 @@ final class BookCommand implements Callable<Integer> {
         Path source = root.resolve(CHAPTERS).resolve(module.folder() + ".adoc");
         if (!Files.isRegularFile(source)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--chapter '" + value + "': module " + module.folder() + " has no chapter: " + root.relativize(source) + " does not exist");
+                    "--chapter '" + value + "': module " + module.folder() + " has no chapter: "
+                            + root.relativize(source) + " does not exist");
         }
         return source;
     }
@@ -227,7 +230,8 @@ final class BookCommand implements Callable<Integer> {
      * it ran too long. Maven and the experiments it starts ({@code java} on the PATH) run on the JDK
      * that runs these tools, which the launcher chose as 25 or newer, whatever JAVA_HOME and PATH say.
      */
-    private static int maven(Path root, PrintWriter out, long timeoutMinutes, String... arguments) throws IOException, InterruptedException {
+    private static int maven(Path root, PrintWriter out, long timeoutMinutes, String... arguments)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(root.resolve("mvnw").toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).inheritIO();

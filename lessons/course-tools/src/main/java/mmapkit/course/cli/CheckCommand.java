@@ -21,7 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** Runs one module's graded tests against the learner's code and explains every failure. */
-@Command(name = "check", mixinStandardHelpOptions = true, description = "Run the graded tests of module NN against your exercises; explain each failure"
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Run the graded tests of module NN against your exercises; explain each failure"
         + " with the test's message and the task's hint.")
 final class CheckCommand implements Callable<Integer> {
 
@@ -37,7 +38,8 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "TASK", description = "only this task, such as 01.3")
     String task;
 
-    @Option(names = "--test-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "time one test may run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--test-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "time one test may run (default: ${DEFAULT-VALUE})")
     long testTimeoutSeconds;
 
     @Mixin

@@ -55,7 +55,8 @@ final class DoctorCommand implements Callable<Integer> {
     @ParentCommand
     CourseCli cli;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "stop the probes after this long (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "stop the probes after this long (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
     /** One line of the probe report. */
@@ -119,7 +120,8 @@ final class DoctorCommand implements Callable<Integer> {
             if (tests.isEmpty()) {
                 out.println("       graded tests: none depends on it");
             } else {
-                out.println("       graded tests that depend on it: " + String.join(", ", tests.stream().map(Dependent::toString).toList()));
+                out.println("       graded tests that depend on it: "
+                        + String.join(", ", tests.stream().map(Dependent::toString).toList()));
                 out.println("       here: " + (probe.usual()
                         ? "the usual case, so they run as written"
                         : "not the usual case, so they adapt their expectation to this answer, or skip with the reason above"));

@@ -56,8 +56,8 @@ final class Experiments {
     private static final Pattern RESOURCE = Pattern.compile("(?:\\btry\\s*\\(|;)\\s*(?:final\\s+)?([A-Z]\\w*)\\s+\\w+\\s*=");
     private static final Pattern TASK_MARK = Pattern.compile("(?:SOLUTION-BEGIN|TODO) (\\d{2}\\.\\d+)");
     private static final Pattern STUB = Pattern.compile("UnsupportedOperationException\\(\\s*\"(TODO (\\d{2}\\.\\d+)[^\"]*)\"");
-    private static final Pattern JAVADOC = Pattern.compile("/\\*\\*(.*?)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*public\\s+(?:final\\s+)?class",
-            Pattern.DOTALL);
+    private static final Pattern JAVADOC = Pattern.compile(
+            "/\\*\\*(.*?)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*public\\s+(?:final\\s+)?class", Pattern.DOTALL);
     private static final Set<String> KEYWORDS = Set.of("if", "for", "while", "switch", "catch", "synchronized", "return",
             "new", "throw", "super", "this", "try", "else", "do", "assert", "yield");
 
@@ -193,7 +193,8 @@ final class Experiments {
                 while (declaration.find()) {
                     typeName = declaration.group(1);
                 }
-                if (typeName != null && !header.contains("(") || typeName != null && header.matches("(?s).*\\brecord\\s+\\w+\\s*(<[^>]*>)?\\s*\\(.*")) {
+                if (typeName != null && !header.contains("(")
+                        || typeName != null && header.matches("(?s).*\\brecord\\s+\\w+\\s*(<[^>]*>)?\\s*\\(.*")) {
                     pendingType = typeName;
                 }
                 if (pendingType != null) {

@@ -28,7 +28,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the folder to write (new, or empty)")
     Path out;
 
-    @Option(names = "--modules", split = ",", paramLabel = "NN", description = "the modules to assign, such as 01,02 (default: every module)")
+    @Option(names = "--modules", split = ",", paramLabel = "NN",
+            description = "the modules to assign, such as 01,02 (default: every module)")
     List<String> modules;
 
     @Option(names = "--release-solutions", split = ",", paramLabel = "NN:source|jar",

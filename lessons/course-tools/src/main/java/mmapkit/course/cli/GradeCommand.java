@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
  * Grades modules against the exercises or the solutions of this kit, or a learner's submission
  * (its exercise sources only, each module in a JVM of its own), as a table, Markdown or JSON.
  */
-@Command(name = "grade", mixinStandardHelpOptions = true, description = {"Grade the exercises (or the reference solutions) of this kit and print a report.",
+@Command(name = "grade", mixinStandardHelpOptions = true,
+        description = {"Grade the exercises (or the reference solutions) of this kit and print a report.",
         "With --submission, grade a learner's work (a folder, a git working copy or a .zip): only its"
                 + " exercises/NN-name/src/main/java is taken; the tests and the rest come from this kit.",
         "With --batch DIR, grade every submission in DIR (one folder or .zip per learner) and write a gradebook"
@@ -58,7 +59,8 @@ final class GradeCommand implements Callable<Integer> {
             description = "grade every submission in DIR (a folder or .zip per learner; the name is the learner's)")
     Path batch;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "with --batch, submissions graded at once (default: half the processors, rounded up)")
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "with --batch, submissions graded at once (default: half the processors, rounded up)")
     Integer jobs;
 
     @Option(names = "--hidden", paramLabel = "DIR",
@@ -88,17 +90,20 @@ final class GradeCommand implements Callable<Integer> {
             description = "with --submission or --batch, the heap of each grading JVM (default: ${DEFAULT-VALUE})")
     String maxHeap;
 
-    @Option(names = "--module", paramLabel = "NN", split = ",", description = "only these modules, such as 01 or 01,02 (default: every module)")
+    @Option(names = "--module", paramLabel = "NN", split = ",",
+            description = "only these modules, such as 01 or 01,02 (default: every module)")
     List<String> moduleNames;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|md|json|classroom",
             description = "report format (default: ${DEFAULT-VALUE}); classroom: the base64 result GitHub Classroom's reporter reads")
     Format format;
 
-    @Option(names = "--output", paramLabel = "FILE|DIR", description = "write the report to FILE instead of the console; with --batch, the folder of the gradebook")
+    @Option(names = "--output", paramLabel = "FILE|DIR",
+            description = "write the report to FILE instead of the console; with --batch, the folder of the gradebook")
     Path output;
 
-    @Option(names = "--test-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "time one test may run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--test-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "time one test may run (default: ${DEFAULT-VALUE})")
     long testTimeoutSeconds;
 
     @Mixin
@@ -119,13 +124,15 @@ final class GradeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--hidden grades learners' work: give --submission PATH or --batch DIR with it");
         }
         if (batch == null && (roster != null || taskColumns || lms != null)) {
-            throw new IllegalArgumentException("--roster, --task-columns and --lms lay out a batch's gradebook: give --batch DIR with them");
+            throw new IllegalArgumentException("--roster, --task-columns and --lms lay out a batch's gradebook: give"
+                    + " --batch DIR with them");
         }
         if (!maxHeap.matches("\\d+[kKmMgG]?")) {
             throw new IllegalArgumentException("--max-heap " + maxHeap + " is no heap size, such as 1g or 512m");
         }
         timeScale.apply();
-        List<KitModule> modules = moduleNames == null ? KitModule.all(cli.root()) : moduleNames.stream().map(cli::module).distinct().toList();
+        List<KitModule> modules = moduleNames == null ? KitModule.all(cli.root())
+                : moduleNames.stream().map(cli::module).distinct().toList();
         if (batch != null) {
             return gradeBatch(modules);
         }
@@ -182,8 +189,9 @@ final class GradeCommand implements Callable<Integer> {
     }
 
     private SubmissionGrader submissionGrader() {
-        return new SubmissionGrader(cli.root(), TimeScaleOption.scaledSeconds(moduleTimeoutSeconds), TimeScaleOption.scaledSeconds(testTimeoutSeconds),
-                maxHeap, hidden == null ? null : new HiddenTests(hidden), Sandbox.detect(), allowFlagged);
+        return new SubmissionGrader(cli.root(), TimeScaleOption.scaledSeconds(moduleTimeoutSeconds),
+                TimeScaleOption.scaledSeconds(testTimeoutSeconds), maxHeap, hidden == null ? null : new HiddenTests(hidden),
+                Sandbox.detect(), allowFlagged);
     }
 
     private int gradeBatch(List<KitModule> modules) throws IOException {
@@ -221,7 +229,8 @@ final class GradeCommand implements Callable<Integer> {
                 .append(modules.stream().map(KitModule::folder).toList()).append(", ").append(parallel).append(" at a time\n");
         log.append("sandbox: ").append(grader.sandbox().description()).append('\n');
         BatchGrader.Outcome outcome = batchGrader.grade(batch, modules, entry -> {
-            String line = String.format("%-24s %s  (%.1f s)", entry.learner(), entry.error() != null ? "not graded: " + entry.error().lines().findFirst().orElse("")
+            String line = String.format("%-24s %s  (%.1f s)", entry.learner(), entry.error() != null
+                    ? "not graded: " + entry.error().lines().findFirst().orElse("")
                     : entry.modules().stream().mapToInt(ModuleResult::earned).sum() + " / "
                     + entry.modules().stream().mapToInt(ModuleResult::possible).sum() + " points"
                     + (entry.trusted() ? "" : "  UNTRUSTED: the kit changed"), entry.millis() / 1000.0);

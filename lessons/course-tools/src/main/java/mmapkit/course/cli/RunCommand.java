@@ -1,9 +1,7 @@
 package mmapkit.course.cli;
 
 import mmapkit.course.grading.Grader;
-
 import mmapkit.course.grading.HostClassPath;
-
 import mmapkit.course.grading.KitModule;
 import mmapkit.course.model.Target;
 import picocli.CommandLine.Command;
@@ -14,19 +12,18 @@ import picocli.CommandLine.ParentCommand;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs one experiment of a module (a {@code main} in its {@code experiments} package) on the
  * learner's code, or on the reference code, in a JVM of its own with a time limit.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = {"Run an experiment of module NN (a main program of its experiments package) on your"
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run an experiment of module NN (a main program of its experiments package) on your"
         + " exercises, or with --solutions on the reference code.",
         "Without a name, list the experiments: what each shows and the tasks whose code it runs. An experiment whose"
                 + " tasks still throw their TODO stubs in your exercises is refused, naming the task."},
@@ -41,7 +38,8 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NN", description = "the module: its number (01) or folder (01-mapping)")
     String moduleName;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "EXPERIMENT", description = "the experiment's class name, such as LastPartialPage")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "EXPERIMENT",
+            description = "the experiment's class name, such as LastPartialPage")
     String experiment;
 
     @Parameters(index = "2..*", paramLabel = "ARG", description = "arguments for the experiment")
@@ -50,7 +48,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--solutions", description = "run it on the reference code instead of your exercises")
     boolean solutions;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", description = "stop it after this long (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "stop it after this long (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
     @Override
@@ -63,8 +62,8 @@ final class RunCommand implements Callable<Integer> {
                 : Experiments.withTasksOf(Experiments.of(module.toolkitSources(target)),
                         Experiments.of(module.toolkitSources(Target.SOLUTIONS)));
         if (experiment == null) {
-            out.println("Experiments of module " + module + " (./course run " + module.number() + " NAME" + (solutions ? " --solutions" : "")
-                    + "), what each shows, and the tasks whose code it runs:");
+            out.println("Experiments of module " + module + " (./course run " + module.number() + " NAME"
+                    + (solutions ? " --solutions" : "") + "), what each shows, and the tasks whose code it runs:");
             for (Experiments.Experiment each : experiments) {
                 out.println("  " + each.simpleName());
                 out.println("      " + (each.shows().isEmpty() ? "(no description)" : each.shows()));
@@ -90,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
         if (timeoutSeconds <= 0) {
             throw new IllegalArgumentException("--timeout " + timeoutSeconds + " must be a positive number of seconds");
         }
-        List<String> classPath = new ArrayList<>(cli.grader(mmapkit.course.grading.Grader.DEFAULT_TEST_TIMEOUT)
+        List<String> classPath = new ArrayList<>(cli.grader(Grader.DEFAULT_TEST_TIMEOUT)
                 .classPath(module, target).stream().map(Path::toString).toList());
         classPath.addAll(HostClassPath.libraries()); // libraries an experiment compiles against (such as Agrona)
         List<String> command = new ArrayList<>(List.of(

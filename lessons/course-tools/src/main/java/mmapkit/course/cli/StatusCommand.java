@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** Where the learner stands: per module, tasks done, points, and the next task with its hint. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show, per module, the tasks you have done, your points and your next task (the default).")
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show, per module, the tasks you have done, your points and your next task (the default).")
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -64,6 +64,9 @@ public final class StudentExport {
     /** Where a module released compiled gets its API documentation, inside its solutions folder. */
     static final String API_DOCS = "apidocs";
 
+    /** The parent of every lessons pom: how graded tests run by name (a pom only). */
+    static final String GRADED_TESTS_PARENT = "lessons/graded-tests-parent";
+
     private static final Set<String> SKIPPED_FOLDERS = Set.of("target", ".git", ".course", ".idea");
 
     private final Path kitRoot;
@@ -141,6 +144,7 @@ public final class StudentExport {
             }
             copyTree(tools.resolve("src/main"), target.resolve(machinery).resolve("src/main"));
         }
+        copyFile(kitRoot.resolve(GRADED_TESTS_PARENT).resolve("pom.xml"), target.resolve(GRADED_TESTS_PARENT).resolve("pom.xml"));
 
         for (String folder : assignedFolders) {
             // fresh stubs from the solutions, never this copy's exercises/, which may hold the instructor's own tries
@@ -176,7 +180,8 @@ public final class StudentExport {
             notes.add("the book is not in the export: it is shipped as built HTML and PDF, and this kit has not built it;"
                     + " run ./course book, then export again (or hand out the published book)");
         }
-        Files.writeString(target.resolve("README.md"), readme(assignedFolders, released, Files.isRegularFile(target.resolve("book/index.html"))));
+        Files.writeString(target.resolve("README.md"),
+                readme(assignedFolders, released, Files.isRegularFile(target.resolve("book/index.html"))));
         if (classroom) {
             Path workflow = target.resolve(".github/workflows/classroom.yml");
             Files.createDirectories(workflow.getParent());
@@ -237,7 +242,10 @@ public final class StudentExport {
         }
     }
 
-    /** The root pom with the export's modules only: course tools, released reference code, assigned exercises and tests. */
+    /**
+     * The root pom with the export's modules only (course tools, released reference code, assigned
+     * exercises and tests), and the kit's style gate off: the learner's code never fails on style.
+     */
     static String rootPom(String pom, List<String> assigned, Map<String, Release> released) {
         int begin = pom.indexOf("<modules>");
         int end = pom.indexOf("</modules>");
@@ -245,9 +253,11 @@ public final class StudentExport {
             throw new IllegalStateException("the kit's pom.xml has no <modules> list");
         }
         StringBuilder modules = new StringBuilder("<modules>\n");
-        modules.append("    <!-- A student export: the course tools, the reference code it releases, the exercises and graded tests it assigns. -->\n");
+        modules.append("    <!-- A student export: the course tools, the reference code it releases, the exercises and"
+                + " graded tests it assigns. -->\n");
         modules.append("    <module>lessons/grading-harness</module>\n");
         modules.append("    <module>lessons/course-tools</module>\n");
+        modules.append("    <module>").append(GRADED_TESTS_PARENT).append("</module>\n");
         for (String folder : released.keySet()) {
             modules.append("    <module>solutions/").append(folder).append("</module>\n");
         }
@@ -256,7 +266,11 @@ public final class StudentExport {
             modules.append("    <module>lessons/").append(folder).append("</module>\n");
         }
         modules.append("  ");
-        return pom.substring(0, begin) + modules + pom.substring(end);
+        String styleOn = "<kit.style.skip>false</kit.style.skip>";
+        if (!pom.contains(styleOn)) {
+            throw new IllegalStateException("the kit's pom.xml has no " + styleOn + " to turn off in the export");
+        }
+        return (pom.substring(0, begin) + modules + pom.substring(end)).replace(styleOn, "<kit.style.skip>true</kit.style.skip>");
     }
 
     /** A solutions pom whose jar is the compiled classes in {@code classes/} (no sources). */

@@ -290,7 +290,8 @@ public final class GradedTestRun {
                 if (relative.contains("$") || relative.equals("module-info.class") || relative.endsWith("package-info.class")) {
                     continue;
                 }
-                String name = relative.substring(0, relative.length() - ".class".length()).replace(file.getFileSystem().getSeparator(), ".");
+                String name = relative.substring(0, relative.length() - ".class".length())
+                        .replace(file.getFileSystem().getSeparator(), ".");
                 try {
                     classes.add(Class.forName(name, false, loader));
                 } catch (ClassNotFoundException | LinkageError e) {

@@ -116,7 +116,8 @@ public final class SourceCompiler {
                 .toList();
         StringBuilder text = new StringBuilder();
         for (Diagnostic<? extends JavaFileObject> error : errors.subList(0, Math.min(errors.size(), MAX_ERRORS_SHOWN))) {
-            String where = error.getSource() == null ? "" : relative(Path.of(error.getSource().toUri())) + ":" + error.getLineNumber() + ": ";
+            String where = error.getSource() == null ? "" : relative(Path.of(error.getSource().toUri())) + ":"
+                    + error.getLineNumber() + ": ";
             text.append(where).append("error: ").append(error.getMessage(Locale.ENGLISH)).append('\n');
             String line = sourceLine(error);
             if (line != null) {

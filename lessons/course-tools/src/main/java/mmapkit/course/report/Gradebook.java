@@ -33,7 +33,10 @@ public final class Gradebook {
          * assignment, and a {@code Points Possible} row under the header, as Canvas's own export has it.
          */
         CANVAS,
-        /** Moodle's grade import: identifier columns ({@code Email address}, {@code ID number}) to map to users, a column per grade item. */
+        /**
+         * Moodle's grade import: identifier columns ({@code Email address}, {@code ID number}) to map to users, a
+         * column per grade item.
+         */
         MOODLE
     }
 

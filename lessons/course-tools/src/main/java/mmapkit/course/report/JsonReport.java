@@ -113,15 +113,17 @@ public final class JsonReport {
                 List<TestResult> tests = new ArrayList<>();
                 for (JsonNode testNode : taskNode.path("tests")) {
                     tests.add(new TestResult(testNode.path("class").asText(), testNode.path("name").asText(),
-                            TestResult.Status.valueOf(testNode.path("status").asText()), text(testNode, "message"), text(testNode, "location")));
+                            TestResult.Status.valueOf(testNode.path("status").asText()), text(testNode, "message"),
+                            text(testNode, "location")));
                 }
                 tasks.add(new TaskResult(taskNode.path("id").asText(), taskNode.path("title").asText(), taskNode.path("points").asInt(),
-                        taskNode.path("earned").asInt(), TaskResult.Status.valueOf(taskNode.path("status").asText()), text(taskNode, "hint"), tests,
-                        taskNode.path("hidden").asBoolean(false)));
+                        taskNode.path("earned").asInt(), TaskResult.Status.valueOf(taskNode.path("status").asText()),
+                        text(taskNode, "hint"), tests, taskNode.path("hidden").asBoolean(false)));
             }
             JsonNode problemNode = moduleNode.path("problem");
             ModuleResult.Problem problem = problemNode.isObject()
-                    ? new ModuleResult.Problem(ModuleResult.Problem.Kind.valueOf(problemNode.path("kind").asText()), text(problemNode, "message"))
+                    ? new ModuleResult.Problem(ModuleResult.Problem.Kind.valueOf(problemNode.path("kind").asText()),
+                            text(problemNode, "message"))
                     : null;
             modules.add(new ModuleResult(moduleNode.path("module").asText(), moduleNode.path("target").asText(), tasks, problem));
         }

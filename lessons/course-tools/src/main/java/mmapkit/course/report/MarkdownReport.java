@@ -33,7 +33,8 @@ public final class MarkdownReport {
             }
             out.append("| task | title | points | status |\n|---|---|---:|---|\n");
             for (TaskResult task : module.tasks()) {
-                out.append("| ").append(task.id()).append(task.hidden() ? " (hidden)" : "").append(" | ").append(cell(task.title())).append(" | ")
+                out.append("| ").append(task.id()).append(task.hidden() ? " (hidden)" : "").append(" | ")
+                        .append(cell(task.title())).append(" | ")
                         .append(task.earned()).append(" / ").append(task.points()).append(" | ")
                         .append(cell(TextReport.status(task))).append(" |\n");
             }

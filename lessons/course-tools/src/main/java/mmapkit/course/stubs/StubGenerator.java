@@ -457,12 +457,16 @@ public final class StubGenerator {
         return renamed.substring(0, at) + LEARNER_PROPERTIES + renamed.substring(at);
     }
 
-    /** Set in every exercise pom: a compiler warning or a Javadoc slip in the learner's code never fails their build. */
+    /**
+     * Set in every exercise pom: a compiler warning, a Javadoc slip or the style of the learner's
+     * code never fails their build.
+     */
     static final String LEARNER_PROPERTIES = "\n\n  <properties>\n"
-            + "    <!-- Your code: the compiler's warnings are shown but do not fail the build, and your Javadoc is not checked"
-            + " (the kit's own code fails on either). -->\n"
+            + "    <!-- Your code: the compiler's warnings are shown but do not fail the build, and your Javadoc and"
+            + " style are not checked (the kit's own code fails on any of them). -->\n"
             + "    <kit.failOnWarning>false</kit.failOnWarning>\n"
             + "    <kit.doclint>-Xdoclint:none</kit.doclint>\n"
+            + "    <kit.style.skip>true</kit.style.skip>\n"
             + "  </properties>";
 
     private static SortedMap<Path, byte[]> existingFiles(Path module) {

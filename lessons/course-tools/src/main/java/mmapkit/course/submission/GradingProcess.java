@@ -63,10 +63,14 @@ final class GradingProcess {
                 List<String> errors = err.lines();
                 String oom = java.util.stream.Stream.concat(out.lines().stream(), errors.stream())
                         .filter(text -> text.startsWith("Terminating due to java.lang.OutOfMemoryError"))
-                        .map(text -> "java.lang.OutOfMemoryError" + text.substring(text.indexOf("OutOfMemoryError") + "OutOfMemoryError".length())
+                        .map(text -> "java.lang.OutOfMemoryError"
+                                + text.substring(text.indexOf("OutOfMemoryError") + "OutOfMemoryError".length())
                                 + ", with a heap of " + settings.maxHeap())
-                        .findFirst().orElse(group.memoryExhausted() ? "the memory limit of its control group (" + (Limits.memoryBytes() >> 20)
-                                + " MiB, native memory included) was reached" : null);
+                        .findFirst()
+                        .orElse(group.memoryExhausted()
+                                ? "the memory limit of its control group (" + (Limits.memoryBytes() >> 20)
+                                        + " MiB, native memory included) was reached"
+                                : null);
                 return new Run(killed ? -1 : process.exitValue(), killed, tail(errors), oom != null, oom, out.total() + err.total());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

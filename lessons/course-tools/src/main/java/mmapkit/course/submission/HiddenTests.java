@@ -45,8 +45,8 @@ public record HiddenTests(Path root) {
         Map<String, Set<String>> ids = new TreeMap<>();
         for (String folder : folders()) {
             if (!modules.contains(folder)) {
-                throw new IllegalArgumentException("the hidden tests folder " + root.resolve(folder) + " is no module of the kit: the modules are "
-                        + modules);
+                throw new IllegalArgumentException("the hidden tests folder " + root.resolve(folder)
+                        + " is no module of the kit: the modules are " + modules);
             }
             KitModule module = new KitModule(kitRoot, folder);
             Path hiddenSources = sources(folder);

@@ -57,7 +57,8 @@ public final class Limits {
     /** Finds the best limits this machine lets the grader set. */
     static Limits detect() {
         Path v2 = Path.of("/sys/fs/cgroup");
-        if (Files.exists(v2.resolve("cgroup.controllers")) && usable(v2, "memory.max") && controllers(v2).contains("memory") && controllers(v2).contains("pids")) {
+        if (Files.exists(v2.resolve("cgroup.controllers")) && usable(v2, "memory.max")
+                && controllers(v2).contains("memory") && controllers(v2).contains("pids")) {
             return new Limits(Kind.CGROUP_V2, v2, v2);
         }
         Path memory = Path.of("/sys/fs/cgroup/memory");

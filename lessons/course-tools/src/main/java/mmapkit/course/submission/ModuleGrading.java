@@ -178,7 +178,8 @@ final class ModuleGrading {
             command.add(hiddenSources.toString());
             readOnly.add(hiddenSources);
         }
-        GradingProcess.Run child = GradingProcess.run(settings, command, readOnly, List.of(work), work, Math.min(COMPILE_TIMEOUT.toMillis(), remainingMillis()), null);
+        GradingProcess.Run child = GradingProcess.run(settings, command, readOnly, List.of(work), work,
+                Math.min(COMPILE_TIMEOUT.toMillis(), remainingMillis()), null);
         if (child.killed()) {
             return new Compilation(null, null, null, new Problem(Problem.Kind.COMPILE_ERROR, "compiling module " + module()
                     + " did not finish within " + seconds(Duration.ofMillis(Math.min(COMPILE_TIMEOUT.toMillis(), remainingMillis())))

@@ -42,8 +42,8 @@ record ModulePlan(KitModule module, TestPlan visible, TestPlan hidden, List<Path
      */
     static ModulePlan of(KitModule module, Path cache, Path hiddenSources) {
         Grader grader = new Grader(module.root(), cache, Grader.DEFAULT_TEST_TIMEOUT);
-        Grader.CompiledModule reference = grader.compileWithTests(module, Target.SOLUTIONS.folder(), module.toolkitSources(Target.SOLUTIONS),
-                hiddenSources);
+        Grader.CompiledModule reference = grader.compileWithTests(module, Target.SOLUTIONS.folder(),
+                module.toolkitSources(Target.SOLUTIONS), hiddenSources);
         if (reference.problem() != null) {
             throw new IllegalStateException("the kit's reference code or tests of module " + module + " do not compile, so nothing"
                     + " can be graded: " + reference.problem().message());

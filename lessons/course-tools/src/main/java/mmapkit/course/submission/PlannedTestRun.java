@@ -97,7 +97,8 @@ final class PlannedTestRun {
                 } else {
                     failRemaining(testPlan, recorded, "not graded: " + timeout + " before this test ran");
                     problem = new Problem(Problem.Kind.TIMED_OUT, "timed out: grading module " + module() + " took longer than "
-                            + seconds(settings.moduleTimeout()) + " (an endless loop, or a wait that is never woken?); its JVM was stopped");
+                            + seconds(settings.moduleTimeout())
+                            + " (an endless loop, or a wait that is never woken?); its JVM was stopped");
                 }
                 break;
             }
@@ -123,7 +124,8 @@ final class PlannedTestRun {
             fail(recorded, culprit, reason(child, state));
             done.add(culprit.uniqueId());
             if (runs >= maxRuns) {
-                failRemaining(testPlan, recorded, "not graded: grading stopped after " + runs + " grading JVMs, each of which ended in a test");
+                failRemaining(testPlan, recorded, "not graded: grading stopped after " + runs
+                        + " grading JVMs, each of which ended in a test");
                 break;
             }
         }
@@ -161,8 +163,9 @@ final class PlannedTestRun {
         int doneBefore;
     }
 
-    private GradingProcess.Run runGradingJvm(TestPlan testPlan, List<Path> testClasses, List<Path> classPath, Path work, GradingChannel channel,
-                                   Set<String> done, Map<String, List<TestResult>> recorded, RunState state) throws IOException {
+    private GradingProcess.Run runGradingJvm(TestPlan testPlan, List<Path> testClasses, List<Path> classPath, Path work,
+                                             GradingChannel channel, Set<String> done, Map<String, List<TestResult>> recorded,
+                                             RunState state) throws IOException {
         Files.createDirectories(work.resolve("tmp"));
         Files.createDirectories(work.resolve("home"));
         state.doneBefore = done.size();
@@ -279,8 +282,8 @@ final class PlannedTestRun {
     }
 
     /** Records a result, checked: a planned test (or an invocation of one) reported once, or a class's set-up that failed. */
-    private boolean record(TestPlan testPlan, GradingChannel.Event event, Map<String, List<TestResult>> recorded, Set<String> reportedLeaves,
-                           Set<String> done, RunState state) {
+    private boolean record(TestPlan testPlan, GradingChannel.Event event, Map<String, List<TestResult>> recorded,
+                           Set<String> reportedLeaves, Set<String> done, RunState state) {
         String id = event.field(0);
         TestResult.Status status;
         try {

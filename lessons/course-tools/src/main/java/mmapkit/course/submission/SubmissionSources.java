@@ -59,7 +59,8 @@ final class SubmissionSources {
         Files.createDirectories(into);
         if (Files.isDirectory(real)) {
             Path archive = into.getParent().resolve("submission-head.zip");
-            if (Files.isDirectory(real.resolve(".git"), LinkOption.NOFOLLOW_LINKS) && sandbox.isolated() && gitArchive(real, archive, sandbox)) {
+            if (Files.isDirectory(real.resolve(".git"), LinkOption.NOFOLLOW_LINKS) && sandbox.isolated()
+                    && gitArchive(real, archive, sandbox)) {
                 fromZip(archive, into, submission + " (its last commit)");
                 Files.deleteIfExists(archive);
             } else {
@@ -116,7 +117,8 @@ final class SubmissionSources {
                 ZipEntry entry = all.nextElement();
                 String name = entry.getName().replace('\\', '/');
                 boolean climbs = Stream.of(name.split("/")).anyMatch(".."::equals);
-                if (name.startsWith("/") || name.matches("^[A-Za-z]:.*") || climbs || !target.resolve(name).normalize().startsWith(target)) {
+                if (name.startsWith("/") || name.matches("^[A-Za-z]:.*") || climbs
+                        || !target.resolve(name).normalize().startsWith(target)) {
                     throw refused(shown, "it holds the entry '" + entry.getName() + "', which points outside the folder it unpacks to");
                 }
                 entries.add(entry);
@@ -129,7 +131,8 @@ final class SubmissionSources {
                 if (entry.isDirectory() || !EXERCISE_SOURCE.matcher(relative).matches()) {
                     continue;
                 }
-                if (entry.getCompressedSize() > 0 && entry.getSize() > (long) MAX_RATIO * entry.getCompressedSize() && entry.getSize() > 65536) {
+                if (entry.getCompressedSize() > 0 && entry.getSize() > (long) MAX_RATIO * entry.getCompressedSize()
+                        && entry.getSize() > 65536) {
                     throw refused(shown, "its entry " + name + " expands " + entry.getSize() / entry.getCompressedSize()
                             + " times (more than " + MAX_RATIO + "): a zip bomb?");
                 }
@@ -228,7 +231,8 @@ final class SubmissionSources {
         List<String> command = List.of("git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
                 "-C", repository.toString(), "archive", "--format=zip", "-o", archive.toString(), "HEAD");
         List<String> line = sandbox.wrap(command, List.of(repository), List.of(archive.getParent()), work, Limits.Group.NONE);
-        Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(archive.getParent().resolve("git.log").toFile()).start();
+        Process process = new ProcessBuilder(line).redirectErrorStream(true)
+                .redirectOutput(archive.getParent().resolve("git.log").toFile()).start();
         try {
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -63,7 +63,8 @@ class BookCommandTest {
     void aModuleWithoutAChapterIsNamedWithTheFileItLacks() {
         assertThat(run("book", "--chapter", "1")).as("exit status of book --chapter 1 when no chapter file exists").isEqualTo(2);
         assertThat(err.toString()).as("what book --chapter 1 says")
-                .startsWith("course: --chapter '1': module 01-mapping has no chapter: book/src/docs/asciidoc/chapters/01-mapping.adoc does not exist");
+                .startsWith("course: --chapter '1': module 01-mapping has no chapter:"
+                        + " book/src/docs/asciidoc/chapters/01-mapping.adoc does not exist");
     }
 
     @Test

@@ -65,11 +65,11 @@ class ClassroomWorkflowLintTest {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            a misspelt key (step: for steps:)         | '    steps:\n'                   | '    step:\n'                   | 'property ''step'' is not defined'
-            a job without runs-on                     | '    runs-on: ubuntu-latest\n'   | ''                             | 'required property ''runs-on'' not found'
-            a timeout that is no number               | 'timeout-minutes: 60'           | 'timeout-minutes: [60]'        | '/timeout-minutes: array found, number expected'
-            an unknown event                          | '  - workflow_dispatch\n'       | '  - workflow_dispach\n'       | '/on: does not have a value in the enumeration'
-            a permission GitHub does not know         | '  checks: write\n'             | '  check: write\n'             | 'property ''check'' is not defined'
+            a misspelt key (step:) | '    steps:\n' | '    step:\n' | 'property ''step'' is not defined'
+            a job without runs-on  | '    runs-on: ubuntu-latest\n' | '' | 'required property ''runs-on'' not found'
+            a timeout not a number | 'timeout-minutes: 60' | 'timeout-minutes: [60]' | '/timeout-minutes: array found, number expected'
+            an unknown event       | '  - workflow_dispatch\n' | '  - workflow_dispach\n' | '/on: does not have a value in the enumeration'
+            an unknown permission  | '  checks: write\n' | '  check: write\n' | 'property ''check'' is not defined'
             """)
     void aBrokenWorkflowFailsTheLint(String breakage, String original, String broken, String namedInTheProblem) {
         String workflow = ClassroomWorkflow.render(MODULES);

@@ -40,7 +40,8 @@ class StudentExportTest {
         StudentExport.Summary summary = new StudentExport(RealKit.root())
                 .export(out, modules("01-mapping", "02-lazy-faulting"), Map.of(), true);
         assertThat(summary.released()).isEqualTo(Map.of("01-mapping", StudentExport.Release.JAR));
-        assertThat(summary.notes()).anyMatch(note -> note.startsWith("module 01-mapping is released compiled (jar): 02-lazy-faulting builds on it"));
+        assertThat(summary.notes())
+                .anyMatch(note -> note.startsWith("module 01-mapping is released compiled (jar): 02-lazy-faulting builds on it"));
 
         assertThat(out.resolve("exercises/01-mapping/src/main/java/mmapkit/mapping/Pages.java")).exists();
         assertThat(out.resolve("lessons/02-lazy-faulting/hints/02.1.adoc")).exists();
@@ -56,7 +57,9 @@ class StudentExportTest {
         assertThat(out.resolve(".github/workflows/classroom.yml")).content().contains("id: module02");
         assertThat(out.resolve("README.md")).content().contains("`01-mapping`: write your code in `exercises/01-mapping/`")
                 .contains("`01-mapping` (compiled; its API documentation is `solutions/01-mapping/apidocs/index.html`)");
+        assertThat(out.resolve("lessons/graded-tests-parent/pom.xml")).as("the parent of the lessons poms").exists();
         assertThat(out.resolve("pom.xml")).content().contains("<module>solutions/01-mapping</module>")
+                .contains("<module>lessons/graded-tests-parent</module>", "<kit.style.skip>true</kit.style.skip>")
                 .doesNotContain("<module>book</module>", "<module>lessons/kit-invariants</module>", "<module>solutions/02");
         assertThat(Files.isExecutable(out.resolve("course"))).isTrue();
         assertThat(Files.isExecutable(out.resolve("mvnw"))).isTrue();
@@ -100,7 +103,8 @@ class StudentExportTest {
     @Test
     void earlierModulesCanBeReleasedAsSourcesButNeverAnAssignedOne() throws IOException {
         Path out = temp.resolve("week2");
-        new StudentExport(RealKit.root()).export(out, modules("02-lazy-faulting"), Map.of("01-mapping", StudentExport.Release.SOURCE), false);
+        new StudentExport(RealKit.root())
+                .export(out, modules("02-lazy-faulting"), Map.of("01-mapping", StudentExport.Release.SOURCE), false);
         assertThat(out.resolve("solutions/01-mapping/src/main/java/mmapkit/mapping/Pages.java")).exists();
         assertThat(out.resolve("exercises/01-mapping")).doesNotExist();
         assertThat(out.resolve("solutions/02-lazy-faulting")).doesNotExist();

@@ -201,7 +201,8 @@ class GraderTest {
         assertThat(result.problem()).isNull();
         assertThat(result.tasks().getFirst().done()).isTrue();
         assertThat(result.tasks().get(1).status()).isEqualTo(TaskResult.Status.NOT_RUN);
-        assertThatThrownBy(() -> grader.grade(kit.module(), "exercises", kit.module().toolkitSources(Target.EXERCISES), Optional.of("01.9")))
+        assertThatThrownBy(() -> grader.grade(kit.module(), "exercises", kit.module().toolkitSources(Target.EXERCISES),
+                Optional.of("01.9")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("task '01.9' is not a task of module 01-demo: its tasks are [01.1, 01.2]");
     }

@@ -51,7 +51,8 @@ class ClassroomReportTest {
 
     @Test
     void aModuleThatCannotBeGradedIsAnErrorWithNoPoints() throws Exception {
-        String json = ClassroomReport.json(report(new ModuleResult.Problem(ModuleResult.Problem.Kind.COMPILE_ERROR, "Adder.java:3: error")));
+        String json = ClassroomReport.json(report(new ModuleResult.Problem(ModuleResult.Problem.Kind.COMPILE_ERROR,
+                "Adder.java:3: error")));
         JsonNode result = new ObjectMapper().readTree(json);
         assertThat(result.path("status").asText()).isEqualTo("error");
         assertThat(result.path("tests").get(0).path("score").asInt()).isZero();
@@ -66,7 +67,8 @@ class ClassroomReportTest {
         assertThat(workflow.get("name")).as("Classroom reads only this workflow name").isEqualTo("Autograding Tests");
         Map<String, Object> jobs = (Map<String, Object>) workflow.get("jobs");
         assertThat(jobs).containsOnlyKeys("run-autograding-tests");
-        List<Map<String, Object>> steps = (List<Map<String, Object>>) ((Map<String, Object>) jobs.get("run-autograding-tests")).get("steps");
+        Map<String, Object> job = (Map<String, Object>) jobs.get("run-autograding-tests");
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) job.get("steps");
         Map<String, Object> module01 = steps.stream().filter(step -> "module01".equals(step.get("id"))).findFirst().orElseThrow();
         assertThat((String) module01.get("run")).contains("./course grade --module 01 --format classroom").contains("result=$result")
                 .contains("$GITHUB_OUTPUT");

@@ -34,7 +34,8 @@ class GradebookTest {
         BatchGrader.Entry done = new BatchGrader.Entry("doe, jane", Path.of("x"),
                 new SubmissionGrader.Result(List.of(module), List.of(), Sandbox.none("turned off for this test")), null, 1234);
         BatchGrader.Entry untrusted = new BatchGrader.Entry("mallory", Path.of("y"),
-                new SubmissionGrader.Result(List.of(module), List.of("changed: pom.xml"), Sandbox.none("turned off for this test")), null, 99);
+                new SubmissionGrader.Result(List.of(module), List.of("changed: pom.xml"),
+                        Sandbox.none("turned off for this test")), null, 99);
         BatchGrader.Entry broken = new BatchGrader.Entry("zed", Path.of("z.zip"), null, "cannot unpack the zip z.zip: bad", 5);
         String csv = Gradebook.csv(new BatchGrader.Outcome(List.of(done, untrusted, broken), List.of(), 1, 10), List.of("01-demo"),
                 Map.of("01-demo", 10));

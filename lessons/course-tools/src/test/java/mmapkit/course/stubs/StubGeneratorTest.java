@@ -109,7 +109,8 @@ class StubGeneratorTest {
                 """);
         assertThat(pom).contains("<artifactId>exercises-01-mapping</artifactId>", "<name>01 mapping (exercises)</name>")
                 .contains("<description>Pages.</description>\n\n  <properties>\n")
-                .contains("<kit.failOnWarning>false</kit.failOnWarning>", "<kit.doclint>-Xdoclint:none</kit.doclint>")
+                .contains("<kit.failOnWarning>false</kit.failOnWarning>", "<kit.doclint>-Xdoclint:none</kit.doclint>",
+                        "<kit.style.skip>true</kit.style.skip>")
                 .contains("</properties>\n\n  <dependencies/>");
     }
 }

@@ -55,7 +55,8 @@ class GradingChannelTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            assertThat(channel.accept(alive, Duration.ofSeconds(20), 8000, List.of("mmapkit.demo.AddTest"), List.of("[engine:x]/[class:y]")))
+            assertThat(channel.accept(alive, Duration.ofSeconds(20), 8000, List.of("mmapkit.demo.AddTest"),
+                    List.of("[engine:x]/[class:y]")))
                     .isTrue();
             return harness.get();
         } finally {

@@ -80,7 +80,8 @@ class HiddenTestsTest {
         DemoKit kit = new DemoKit(temp.resolve("kit"));
         Path hidden = hidden("01.2", "AddLargeTest");
         assertThatThrownBy(() -> new HiddenTests(hidden).validate(kit.root)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("the hidden task id 01.2 of " + hidden.resolve("01-demo/src/test/java/mmapkit/demo/AddLargeTest.java"))
+                .hasMessageContaining("the hidden task id 01.2 of "
+                        + hidden.resolve("01-demo/src/test/java/mmapkit/demo/AddLargeTest.java"))
                 .hasMessageContaining("is already the id of the visible task in lessons/01-demo/src/test/java/mmapkit/demo/TwiceTest.java");
     }
 

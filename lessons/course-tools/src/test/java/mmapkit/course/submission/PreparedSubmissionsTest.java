@@ -94,11 +94,13 @@ class PreparedSubmissionsTest {
                 partial.resolve(RealKit.EXERCISE + "/mmapkit/mapping/Pages.java"));
 
         Path broken = RealKit.submission(kit, batch.resolve("compile-error"), true);
-        RealKit.edit(broken, "Pages.java", "public static long alignDown(long offset) {", "public static long alignDown(long offset) {\n        int x = \"text\";");
+        RealKit.edit(broken, "Pages.java", "public static long alignDown(long offset) {",
+                "public static long alignDown(long offset) {\n        int x = \"text\";");
 
         Path exit = RealKit.submission(kit, batch.resolve("exit"), true);
         RealKit.edit(exit, "MappedFile.java", "    public void grow(long newLength) throws IOException {\n",
-                "    public void grow(long newLength) throws IOException {\n        System.out.println(\"growing: giving up\");\n        System.exit(3);\n");
+                "    public void grow(long newLength) throws IOException {\n"
+                        + "        System.out.println(\"growing: giving up\");\n        System.exit(3);\n");
 
         Path oom = RealKit.submission(kit, batch.resolve("oom"), true);
         RealKit.edit(oom, "MappedFile.java", "    public void force() {\n", """
@@ -242,7 +244,8 @@ class PreparedSubmissionsTest {
         assertThat(flagged.problem().message()).contains("mmapkit.mapping.MappedFile.grow (line ").contains("ends the JVM (System.exit)");
         assertThat(flagged.earned()).isZero();
 
-        SubmissionGrader reviewed = new SubmissionGrader(kit, MODULE_TIMEOUT, TEST_TIMEOUT, HEAP, new HiddenTests(hidden), Sandbox.detect(), true);
+        SubmissionGrader reviewed = new SubmissionGrader(kit, MODULE_TIMEOUT, TEST_TIMEOUT, HEAP,
+                new HiddenTests(hidden), Sandbox.detect(), true);
         ModuleResult exit = reviewed.grade(batch.resolve("exit"), List.of(module)).getFirst();
         assertThat(exit.problem()).isNull();
         assertThat(exit.earned()).as("all but 01.5 and 01.7, whose tests call grow()").isEqualTo(85);
@@ -280,7 +283,8 @@ class PreparedSubmissionsTest {
         List<TestResult> failed = windows.tests().stream().filter(TestResult::failed).toList();
         assertThat(failed).extracting(TestResult::name)
                 .containsExactlyInAnyOrder("windowsReadAndWriteAFileLargerThanTheBudget()", "movingAwayFromAWindowUnmapsIt()");
-        assertThat(failed).allSatisfy(test -> assertThat(test.message()).startsWith("timed out: ").contains("timed out after 8000 milliseconds"));
+        assertThat(failed)
+                .allSatisfy(test -> assertThat(test.message()).startsWith("timed out: ").contains("timed out after 8000 milliseconds"));
         assertThat(task(loops, "01.7").done()).as("the tests after a loop ran in a fresh JVM").isTrue();
     }
 
@@ -290,7 +294,8 @@ class PreparedSubmissionsTest {
         ModuleResult empty = result("empty");
         assertThat(empty.problem().kind()).isEqualTo(Problem.Kind.NOT_SUBMITTED);
         assertThat(empty.possible()).as("the hidden task counts for everyone").isEqualTo(105);
-        assertThat(entry("evil").error()).contains("holds the entry 'exercises/../../escaped.txt', which points outside the folder it unpacks to");
+        assertThat(entry("evil").error())
+                .contains("holds the entry 'exercises/../../escaped.txt', which points outside the folder it unpacks to");
         assertThat(batch.getParent().resolve("escaped.txt")).doesNotExist();
     }
 
@@ -349,14 +354,18 @@ class PreparedSubmissionsTest {
                     static {
                         java.nio.file.Path kit = java.nio.file.Path.of("%s");
                         try {
-                            java.nio.file.Files.writeString(kit.resolve("lessons/01-mapping/src/test/java/mmapkit/mapping/PageArithmeticTest.java"),
-                                    "package mmapkit.mapping;\\n@mmapkit.course.Task(id = \\"01.1\\", points = 10, title = \\"x\\")\\nclass PageArithmeticTest {}\\n");
+                            java.nio.file.Path test = kit.resolve("lessons/01-mapping/src/test/java/mmapkit/mapping")
+                                    .resolve("PageArithmeticTest.java");
+                            java.nio.file.Files.writeString(test, "package mmapkit.mapping;\\n"
+                                    + "@mmapkit.course.Task(id = \\"01.1\\", points = 10, title = \\"x\\")\\n"
+                                    + "class PageArithmeticTest {}\\n");
                             java.nio.file.Files.deleteIfExists(kit.resolve("lessons/01-mapping/hints/01.1.adoc"));
                         } catch (java.io.IOException | RuntimeException e) {
                             System.err.println("could not change the kit: " + e);
                         }
                         try {
-                            java.nio.file.Files.writeString(java.nio.file.Path.of(System.getProperty("user.dir"), "../../escaped.txt"), "x");
+                            java.nio.file.Path outside = java.nio.file.Path.of(System.getProperty("user.dir"), "../../escaped.txt");
+                            java.nio.file.Files.writeString(outside, "x");
                         } catch (java.io.IOException | RuntimeException e) {
                             System.err.println("could not climb out: " + e);
                         }
@@ -369,11 +378,14 @@ class PreparedSubmissionsTest {
     @Order(12)
     void withoutASandboxAWriteToTheKitMakesTheResultUntrusted() throws IOException {
         Map<String, byte[]> saved = new TreeMap<>();
-        for (String file : List.of("lessons/01-mapping/src/test/java/mmapkit/mapping/PageArithmeticTest.java", "lessons/01-mapping/hints/01.1.adoc")) {
+        List<String> changed = List.of("lessons/01-mapping/src/test/java/mmapkit/mapping/PageArithmeticTest.java",
+                "lessons/01-mapping/hints/01.1.adoc");
+        for (String file : changed) {
             saved.put(file, Files.readAllBytes(kit.resolve(file)));
         }
         try {
-            SubmissionGrader grader = new SubmissionGrader(kit, MODULE_TIMEOUT, TEST_TIMEOUT, HEAP, null, Sandbox.none("turned off for this test"));
+            SubmissionGrader grader = new SubmissionGrader(kit, MODULE_TIMEOUT, TEST_TIMEOUT, HEAP, null,
+                    Sandbox.none("turned off for this test"));
             Path attack = attacker();
             assertThatThrownBy(() -> grader.grade(attack, List.of(module))).isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("the kit's files changed while the submission was graded, so its result cannot be trusted")

@@ -126,7 +126,8 @@ class RedTeamTest {
                 theUnsafe.setAccessible(true);
                 """);
         attack("borrow-the-reference-with-javac", """
-                javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", "/tmp/x", "%KIT%/solutions/01-mapping/src/main/java/mmapkit/mapping/Pages.java");
+                javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", "/tmp/x",
+                        "%KIT%/solutions/01-mapping/src/main/java/mmapkit/mapping/Pages.java");
                 """);
         Path linked = Files.createDirectories(batch.resolve("link-to-the-solutions"));
         Files.createSymbolicLink(linked.resolve("exercises"), kit.resolve("solutions"));
@@ -163,7 +164,8 @@ class RedTeamTest {
                     for (String path : new String[] {"%KIT%/lessons/01-mapping/hints/01.1.adoc", "%KIT%/.git/config",
                             "%KIT%/lessons/course-tools/target/classes/evil.class", "%HIDDEN%/01-mapping/hints/01.H1.adoc",
                             "%HIDDEN%/01-mapping/src/test/java/mmapkit/mapping/HiddenRoundingTest.java",
-                            "%OUTPUT%/gradebook.csv", "%BATCH%/neighbour-full/exercises/01-mapping/src/main/java/mmapkit/mapping/Pages.java",
+                            "%OUTPUT%/gradebook.csv",
+                            "%BATCH%/neighbour-full/exercises/01-mapping/src/main/java/mmapkit/mapping/Pages.java",
                             System.getProperty("user.home") + "/../../written"}) {
                         try {
                             java.nio.file.Path target = java.nio.file.Path.of(path);
@@ -248,7 +250,8 @@ class RedTeamTest {
                     }
                 }
                 """.formatted(code.indent(12).stripTrailing()));
-        RealKit.edit(submission, "Pages.java", "    private Pages() {\n    }\n", "    private Pages() {\n    }\n\n    static {\n        Attack.run();\n    }\n");
+        RealKit.edit(submission, "Pages.java", "    private Pages() {\n    }\n",
+                "    private Pages() {\n    }\n\n    static {\n        Attack.run();\n    }\n");
         if (showLoot) {
             RealKit.edit(submission, "Pages.java", "throw new UnsupportedOperationException(\"TODO 01.1: ",
                     "throw new UnsupportedOperationException(Attack.loot + \"TODO 01.1: ");

@@ -137,7 +137,8 @@ class SubmissionGraderTest {
         assertThat(result.earned()).isEqualTo(10);
         assertThat(result.tasks().get(1).status()).isEqualTo(TaskResult.Status.FAILED);
         assertThat(result.tasks().get(1).firstFailure().message()).contains("TODO 01.2: double it");
-        assertThat(result.tasks().get(1).firstFailure().location()).startsWith("lessons/01-demo/src/test/java/mmapkit/demo/TwiceTest.java:");
+        assertThat(result.tasks().get(1).firstFailure().location())
+                .startsWith("lessons/01-demo/src/test/java/mmapkit/demo/TwiceTest.java:");
         assertThat(result.tasks().get(1).hint()).isEqualTo("lessons/01-demo/hints/01.2.adoc");
         assertThat(contents(kit.root)).as("the kit's files").isEqualTo(kitBefore);
     }
@@ -180,7 +181,8 @@ class SubmissionGraderTest {
 
     @Test
     void systemExitIsFlaggedAndEarnsNothing() throws IOException {
-        submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java", CORRECT.replace("return 2 * a;", "System.exit(3);\n        return 0;"));
+        submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java",
+                CORRECT.replace("return 2 * a;", "System.exit(3);\n        return 0;"));
         ModuleResult result = grade(submission);
         assertThat(result.problem().kind()).isEqualTo(Problem.Kind.FLAGGED);
         assertThat(result.problem().message()).contains("mmapkit.demo.Adder.twice (line ").contains("ends the JVM (System.exit)");
@@ -189,7 +191,8 @@ class SubmissionGraderTest {
 
     @Test
     void systemExitAcceptedAfterReviewFailsTheTestsItHappensInAndTheRestAreGraded() throws IOException {
-        submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java", CORRECT.replace("return 2 * a;", "System.exit(3);\n        return 0;"));
+        submit("exercises/01-demo/src/main/java/mmapkit/demo/Adder.java",
+                CORRECT.replace("return 2 * a;", "System.exit(3);\n        return 0;"));
         SubmissionGrader reviewed = new SubmissionGrader(kit.root, Duration.ofSeconds(40), Duration.ofSeconds(5), "256m", null,
                 Sandbox.detect(), true);
         ModuleResult result = reviewed.grade(submission, List.of(kit.module())).getFirst();
@@ -213,7 +216,8 @@ class SubmissionGraderTest {
         assertThat(result.problem()).isNull();
         assertThat(result.earned()).isEqualTo(10);
         assertThat(result.tasks().get(1).tests()).hasSize(2).allMatch(TestResult::failed)
-                .anySatisfy(test -> assertThat(test.message()).startsWith("timed out: this test was still running when the module timeout (20 s) passed"));
+                .anySatisfy(test -> assertThat(test.message())
+                        .startsWith("timed out: this test was still running when the module timeout (20 s) passed"));
     }
 
     @Test

@@ -45,7 +45,8 @@ public final class Failures {
         String shown = withoutFrameworkFrames(text);
         String[] lines = shown.split("\n");
         if (lines.length > MAX_LINES) {
-            return String.join("\n", java.util.Arrays.copyOf(lines, MAX_LINES)) + "\n    ... (" + (lines.length - MAX_LINES) + " more lines)";
+            return String.join("\n", java.util.Arrays.copyOf(lines, MAX_LINES)) + "\n    ... ("
+                    + (lines.length - MAX_LINES) + " more lines)";
         }
         return shown;
     }

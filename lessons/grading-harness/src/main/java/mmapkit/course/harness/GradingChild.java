@@ -215,7 +215,8 @@ public final class GradingChild {
 
         private void result(TestIdentifier identifier, String status, String message, Throwable thrown) {
             String shown = message == null || message.length() <= MAX_MESSAGE_CHARS ? message
-                    : message.substring(0, MAX_MESSAGE_CHARS) + "\n    ... (" + (message.length() - MAX_MESSAGE_CHARS) + " more characters)";
+                    : message.substring(0, MAX_MESSAGE_CHARS)
+                            + "\n    ... (" + (message.length() - MAX_MESSAGE_CHARS) + " more characters)";
             String name = identifier.isTest() ? path(identifier) : setUpName(identifier);
             reporter.send("result", identifier.getUniqueId(), topLevelName(identifier), name, status, shown == null ? "" : shown,
                     "FAILED".equals(status) ? frame(identifier, thrown) : "", Boolean.toString(thrown instanceof TimeoutException));
@@ -224,7 +225,8 @@ public final class GradingChild {
         /** The first line of the test class (or a class nested in it) in the stack of what it threw: {@code class|file|line}. */
         private String frame(TestIdentifier identifier, Throwable thrown) {
             String testClass = topLevelClassName(identifier);
-            for (Throwable cause = thrown; cause != null && testClass != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            for (Throwable cause = thrown; cause != null && testClass != null;
+                    cause = cause.getCause() == cause ? null : cause.getCause()) {
                 for (StackTraceElement frame : cause.getStackTrace()) {
                     String owner = frame.getClassName();
                     if ((owner.equals(testClass) || owner.startsWith(testClass + "$")) && frame.getLineNumber() > 0) {

@@ -35,7 +35,8 @@ public record FaultEvent(long address, boolean write) {
         long address = message.get(ValueLayout.JAVA_LONG_UNALIGNED, 16);
         return new FaultEvent(address, (flags & UserfaultCalls.UFFD_PAGEFAULT_FLAG_WRITE) != 0);
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 02.8: decode a struct uffd_msg of " + message.byteSize() + " bytes (see hint 02.8)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 02.8: decode a struct uffd_msg of " + message.byteSize() + " bytes (see hint 02.8)");
         // SOLUTION-END
     }
 }

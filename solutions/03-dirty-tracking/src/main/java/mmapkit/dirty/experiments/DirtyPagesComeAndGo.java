@@ -1,6 +1,5 @@
 package mmapkit.dirty.experiments;
 
-import mmapkit.dirty.CacheStat;
 import mmapkit.dirty.MappingStats;
 import mmapkit.dirty.MemInfo;
 import mmapkit.dirty.PageCacheState;

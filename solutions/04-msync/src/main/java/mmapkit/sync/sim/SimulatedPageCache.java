@@ -119,7 +119,8 @@ public final class SimulatedPageCache implements Storage {
         check(offset, length);
         return Arrays.copyOfRange(memory, (int) offset, (int) offset + length);
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 04.4: read " + length + " bytes of memory at offset " + offset + " (see hint 04.4)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 04.4: read " + length + " bytes of memory at offset " + offset + " (see hint 04.4)");
         // SOLUTION-END
     }
 

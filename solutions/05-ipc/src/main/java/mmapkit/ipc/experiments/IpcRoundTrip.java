@@ -23,9 +23,10 @@ import java.util.Map;
  * loopback: round-trip time (ping-pong: median, p90, p99, p99.9, max) and one-way throughput.
  *
  * <p>Each measurement runs in a fresh pair of JVMs ({@link IpcPeer}: the measuring side starts
- * the echoing one), all with the same options ({@link IpcPeer#startJvm}: module 04's {@code ChildJvm} with {@link IpcPeer#JVM_OPTIONS}); this JVM only schedules
- * them and reports. The two rings are measured in interleaved rounds (ring first, then Agrona first,
- * ...), and their ratios are taken round by round, because the machine is shared and noisy.
+ * the echoing one), all with the same options ({@link IpcPeer#startJvm}: module 04's
+ * {@code ChildJvm} with {@link IpcPeer#JVM_OPTIONS}); this JVM only schedules them and reports.
+ * The two rings are measured in interleaved rounds (ring first, then Agrona first, ...), and
+ * their ratios are taken round by round, because the machine is shared and noisy.
  *
  * <pre>
  * java ... IpcRoundTrip [--quick] [CSV_FILE]
@@ -164,8 +165,8 @@ public final class IpcRoundTrip {
                     || throughput.length != 2 || allocated == null || allocated.length != 2) {
                 throw new IllegalStateException("the measurement of " + transport + " printed " + lines.keySet());
             }
-            return new Run(transport, round, rtt[0], rtt[1], rtt[2], rtt[3], rtt[4], rtt[5], warmup[0], allocated[0], allocated[1], throughput[0],
-                    throughput[1]);
+            return new Run(transport, round, rtt[0], rtt[1], rtt[2], rtt[3], rtt[4], rtt[5], warmup[0], allocated[0],
+                    allocated[1], throughput[0], throughput[1]);
         } finally {
             measuring.close();
             for (Path left : IpcPeer.filesOf(pid)) {
@@ -249,9 +250,10 @@ public final class IpcRoundTrip {
                         + " receiver has counted them all, after ").append(settings.warmupMillis())
                 .append(" ms of unmeasured bursts. ring and agrona spin on both sides (one core"
                         + " each: the machine has ").append(cores).append("); pipe, uds and tcp block in read(2)."
-                        + " Every sequence number is checked. ring and agrona ran in ").append(runs.stream().filter(run -> run.transport().equals("ring")).count())
-                .append(" interleaved round(s)").append(plannedRounds(runs, settings)).append(": each of their figures is the median over the rounds, and their"
-                        + " ratios are taken round by round.");
+                        + " Every sequence number is checked. ring and agrona ran in ")
+                .append(runs.stream().filter(run -> run.transport().equals("ring")).count())
+                .append(" interleaved round(s)").append(plannedRounds(runs, settings))
+                .append(": each of their figures is the median over the rounds, and their ratios are taken round by round.");
         head.append(" Load average (1 min) before the run ").append(loadBefore).append(", after ")
                 .append(loadAverage()).append(": the machine is shared, and a spinning pair needs both cores.");
         System.out.println(Table.wrap(head.toString(), 100));

@@ -133,7 +133,8 @@ public final class RegisterBlock {
             LONG.setRelease(block, register.offset(), value);
         }
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 06.4: refuse RO and too wide values, W1C clears, else release store (see hint 06.4)");
+        // throw new UnsupportedOperationException(
+        //         "TODO 06.4: refuse RO and too wide values, W1C clears, else release store (see hint 06.4)");
         // SOLUTION-END
     }
 
