@@ -323,8 +323,7 @@ public final class FaultProbes {
     public static Probe<String> memoryCgroup() {
         MemoryCgroup.Discovery found = MemoryCgroup.current();
         String version = found.group().map(group -> group.version().name().toLowerCase(Locale.ROOT)).orElse("none");
-        return new Probe<>("memory cgroup", version, version.equals("v2"), found.group()
-                .map(group -> found.reason() + " (" + group.directory() + ")").orElse(found.reason()));
+        return new Probe<>("memory cgroup", version, version.equals("v2"), found.reason());
     }
 
     /**
@@ -348,8 +347,8 @@ public final class FaultProbes {
         MemoryCgroup group = found.group().get();
         String child = "mmapkit-probe-" + ProcessHandle.current().pid();
         try (MemoryCgroup.LimitedGroup made = group.createChild(child, 64L << 20)) {
-            return new Probe<>(name, true, true, "made " + made.group().directory() + " with a limit of "
-                    + (made.group().limit() >> 20) + " MiB and removed it: experiments can run a child process in a"
+            return new Probe<>(name, true, true, "made a group with a limit of " + (made.group().limit() >> 20)
+                    + " MiB below this process's own and removed it: experiments can run a child process in a"
                     + " group of its own and watch the OOM killer there");
         } catch (UncheckedIOException e) {
             return new Probe<>(name, false, false, e.getMessage() + ": the OOM experiment skips here");

@@ -93,8 +93,8 @@ public record MemoryCgroup(Version version, Path directory) {
             if (mount.isPresent()) {
                 Path folder = below(mount.get(), v1.get().path());
                 return new Discovery(Optional.of(new MemoryCgroup(Version.V1, folder)), "cgroup v1: the memory"
-                        + " controller is mounted at " + mount.get().mountPoint() + " and this process is in "
-                        + v1.get().path());
+                        + " controller is mounted at " + mount.get().mountPoint() + ", and this process's group "
+                        + depth(v1.get().path()));
             }
             return new Discovery(Optional.empty(), "the process is in the v1 memory group " + v1.get().path()
                     + ", but no cgroup file system with the memory controller is mounted where it can see it");
@@ -108,7 +108,8 @@ public record MemoryCgroup(Version version, Path directory) {
         }
         Path folder = below(unified.get(), v2.get().path());
         return new Discovery(Optional.of(new MemoryCgroup(Version.V2, folder)), "cgroup v2: the unified hierarchy"
-                + " is mounted at " + unified.get().mountPoint() + " and this process is in " + v2.get().path());
+                + " is mounted at " + unified.get().mountPoint() + ", and this process's group "
+                + depth(v2.get().path()));
     }
     // end::discover[]
 
@@ -139,6 +140,13 @@ public record MemoryCgroup(Version version, Path directory) {
             }
         }
         return found;
+    }
+
+    /** How deep a group is, in words, without its name: the name may say more about a machine than it should. */
+    private static String depth(String path) {
+        long levels = java.util.Arrays.stream(path.split("/")).filter(part -> !part.isEmpty()).count();
+        return levels == 0 ? "is the hierarchy's root" : levels == 1 ? "is one level below the root"
+                : "is " + levels + " levels below the root";
     }
 
     private static Path below(MountInfo mount, String path) {

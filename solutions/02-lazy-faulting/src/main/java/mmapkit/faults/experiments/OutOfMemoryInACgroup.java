@@ -56,7 +56,7 @@ public final class OutOfMemoryInACgroup {
             return;
         }
         MemoryCgroup mine = found.group().get();
-        System.out.println("memory cgroup: " + found.reason());
+        System.out.println("memory cgroup: " + found.reason().replace(", and ", ",\n  and "));
         System.out.println("  its limit: " + size(mine.limit()) + ", charged now: " + size(mine.usage()));
         String name = "mmapkit-oom-" + ProcessHandle.current().pid();
         MemoryCgroup.LimitedGroup limited;

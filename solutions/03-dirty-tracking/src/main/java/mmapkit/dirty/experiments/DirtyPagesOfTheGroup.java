@@ -54,8 +54,11 @@ public final class DirtyPagesOfTheGroup {
         }
         MemoryCgroup group = found.group().get();
         MemoryCgroup.MemoryStat first = group.stat();
-        System.out.println(found.reason());
-        System.out.println("memory.stat fields read: " + String.join(", ", MemoryCgroup.fieldNames(first)));
+        System.out.println(found.reason().replace(", and ", ",\n  and "));
+        List<String> names = MemoryCgroup.fieldNames(first);
+        System.out.println("memory.stat fields read (the kit's name=this version's):");
+        System.out.println("  " + String.join(", ", names.subList(0, 3)) + ",");
+        System.out.println("  " + String.join(", ", names.subList(3, names.size())));
         System.out.println();
         System.out.printf("%-40s %8s %8s %9s %8s %8s%n", "change since the first row, MiB", "file", "dirty",
                 "writeback", "mapped", "shmem");
