@@ -1,5 +1,6 @@
 package mmapkit.faults;
 
+import mmapkit.mapping.Pages;
 import mmapkit.mapping.proc.MountInfo;
 import mmapkit.mapping.proc.ProcCgroup;
 
@@ -74,7 +75,6 @@ public record MemoryCgroup(Version version, Path directory) {
         }
     }
 
-    // tag::discover[]
     /**
      * Finds the memory cgroup described by a {@code /proc/PID/cgroup} text and the mounts of a
      * {@code /proc/PID/mountinfo} text: a v1 hierarchy whose line names {@code memory} and a mount
@@ -111,7 +111,6 @@ public record MemoryCgroup(Version version, Path directory) {
                 + " is mounted at " + unified.get().mountPoint() + ", and this process's group "
                 + depth(v2.get().path()));
     }
-    // end::discover[]
 
     /**
      * The memory cgroup of the running process, or why there is none. A v2 hierarchy counts only
@@ -200,7 +199,6 @@ public record MemoryCgroup(Version version, Path directory) {
                 .toList();
     }
 
-    // tag::child-group[]
     /**
      * Makes a group below this one whose processes may use at most {@code limitBytes} of memory and
      * no swap, for an experiment: {@code memory.max} and {@code memory.swap.max} = 0 on v2,
@@ -219,14 +217,15 @@ public record MemoryCgroup(Version version, Path directory) {
      * @throws UncheckedIOException     when the group cannot be made or limited (the message says why,
      *                                  such as no permission); nothing is left behind then
      */
+    // tag::child-group[]
     public LimitedGroup createChild(String name, long limitBytes) {
         if (name == null || !name.matches("[A-Za-z0-9_-]+")) {
             throw new IllegalArgumentException("name '" + name + "' is not a group name: expected letters, digits,"
                     + " '-' and '_'");
         }
-        if (limitBytes < mmapkit.mapping.Pages.size()) {
+        if (limitBytes < Pages.size()) {
             throw new IllegalArgumentException("limitBytes " + limitBytes + " is below one page ("
-                    + mmapkit.mapping.Pages.size() + " bytes)");
+                    + Pages.size() + " bytes)");
         }
         Path parent = version == Version.V2 ? v2Parent() : directory;
         Path folder = parent.resolve(name);
@@ -416,13 +415,13 @@ public record MemoryCgroup(Version version, Path directory) {
             fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
 
-        // tag::parse-stat[]
         /**
          * Parses the text of a {@code memory.stat} file: one {@code name value} line per field.
          *
          * @throws IllegalArgumentException when a line is not a name and a number, or one of the six
          *                                  fields this class names is missing
          */
+        // tag::parse-stat[]
         public static MemoryStat parse(Version version, String text) {
             MemoryStat stat = new MemoryStat(version, keyValues(text));
             for (String field : KIT_FIELDS) {
