@@ -134,7 +134,8 @@ class MemoryCgroupTest {
         assertThat(v1.writeback()).as("total_writeback").isEqualTo(4096);
         assertThat(v1.shmem()).as("total_shmem").isEqualTo(8192);
         assertThat(v1.anon()).as("total_rss").isEqualTo(1712128);
-        MemoryStat local = MemoryStat.parse(Version.V1, "cache 1\nrss 2\nshmem 3\nmapped_file 4\ndirty 5\nwriteback 6\n");
+        MemoryStat local = MemoryStat.parse(Version.V1,
+                "cache 1\nrss 2\nshmem 3\nmapped_file 4\ndirty 5\nwriteback 6\n");
         assertThat(local.dirty()).as("without total_ lines, the group's own").isEqualTo(5);
         assertThatThrownBy(() -> MemoryStat.parse(Version.V2, V1_STAT)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no file line");
