@@ -158,7 +158,10 @@ public record MemoryCgroup(Version version, Path directory) {
         return relative.isEmpty() ? mount.mountPoint() : mount.mountPoint().resolve(relative);
     }
 
-    /** The group's limit in bytes ({@code memory.max}, v1 {@code memory.limit_in_bytes}); {@link #UNLIMITED} for none. */
+    /**
+     * The group's limit in bytes ({@code memory.max}, v1 {@code memory.limit_in_bytes});
+     * {@link #UNLIMITED} for none.
+     */
     public long limit() {
         String text = read(version == Version.V2 ? "memory.max" : "memory.limit_in_bytes").strip();
         if (text.equals("max")) {

@@ -101,8 +101,9 @@ public final class DirtyPagesOfTheGroup {
         try {
             // tag::shm-outlives-the-writer[]
             String java = ProcessHandle.current().info().command().orElse("java");
-            child = new ProcessBuilder(java, "-Xmx32m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    DirtyPagesOfTheGroup.class.getName(), "shm-writer", shared.toString())
+            child = new ProcessBuilder(java, "-Xmx32m", "-XX:+UseSerialGC", "-cp",
+                    System.getProperty("java.class.path"), DirtyPagesOfTheGroup.class.getName(), "shm-writer",
+                    shared.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             boolean ended = child.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (!ended || child.exitValue() != 0) {
