@@ -8,6 +8,7 @@ import mmapkit.mapping.Pages;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -53,7 +54,13 @@ public final class DirtyPagesOfTheGroup {
             return;
         }
         MemoryCgroup group = found.group().get();
-        MemoryCgroup.MemoryStat first = group.stat();
+        MemoryCgroup.MemoryStat first;
+        try {
+            first = group.stat();
+        } catch (UncheckedIOException e) {
+            System.out.println("skipped: " + e.getMessage() + " (v2 keeps no memory.stat in the root group)");
+            return;
+        }
         System.out.println(found.reason().replace(", and ", ",\n  and "));
         List<String> names = MemoryCgroup.fieldNames(first);
         System.out.println("memory.stat fields read (the kit's name=this version's):");
