@@ -46,6 +46,8 @@ import java.util.stream.Stream;
  * <li>{@link #faultAround()}: how many pages one read fault on a cached file maps.
  * <li>{@link #userfaultfd()}: whether this process may handle its own page faults with
  *     {@code userfaultfd(2)}, and how.
+ * <li>{@link #memoryCgroup()}: which cgroup version holds the memory controller.
+ * <li>{@link #limitedChildCgroup()}: whether this process may make a memory-limited child group.
  * </ul>
  */
 public final class FaultProbes {
@@ -64,6 +66,7 @@ public final class FaultProbes {
     private static Probe<Boolean> zeroPage;
     private static Probe<Boolean> userfaultfd;
     private static Probe<Long> faultAround;
+    private static Probe<Boolean> limitedChild;
 
     private FaultProbes() {
     }
@@ -313,10 +316,49 @@ public final class FaultProbes {
     }
     // end::userfaultfd-probe[]
 
+    /**
+     * Which cgroup version holds the memory controller this process is charged to: {@code v2}
+     * (the unified hierarchy, the usual case), {@code v1}, or {@code none}, with where it was found.
+     */
+    public static Probe<String> memoryCgroup() {
+        MemoryCgroup.Discovery found = MemoryCgroup.current();
+        String version = found.group().map(group -> group.version().name().toLowerCase(Locale.ROOT)).orElse("none");
+        return new Probe<>("memory cgroup", version, version.equals("v2"), found.reason());
+    }
+
+    /**
+     * Whether this process can make a child memory cgroup with a limit of its own, as the OOM killer
+     * experiment does: found by making one with a limit of 64 MiB and removing it at once. Usually
+     * only root, or a user in a delegated subtree ({@code systemd-run --user --scope}), can. Asked once.
+     */
+    public static synchronized Probe<Boolean> limitedChildCgroup() {
+        if (limitedChild == null) {
+            limitedChild = probeLimitedChild();
+        }
+        return limitedChild;
+    }
+
+    private static Probe<Boolean> probeLimitedChild() {
+        String name = "limited child memory cgroup";
+        MemoryCgroup.Discovery found = MemoryCgroup.current();
+        if (found.group().isEmpty()) {
+            return new Probe<>(name, false, false, found.reason());
+        }
+        MemoryCgroup group = found.group().get();
+        String child = "mmapkit-probe-" + ProcessHandle.current().pid();
+        try (MemoryCgroup.LimitedGroup made = group.createChild(child, 64L << 20)) {
+            return new Probe<>(name, true, true, "made a group with a limit of " + (made.group().limit() >> 20)
+                    + " MiB below this process's own and removed it: experiments can run a child process in a"
+                    + " group of its own and watch the OOM killer there");
+        } catch (UncheckedIOException e) {
+            return new Probe<>(name, false, false, e.getMessage() + ": the OOM experiment skips here");
+        }
+    }
+
     /** Every probe of this module, in a stable order. */
     public static List<Probe<?>> all() {
         return List.of(zeroPageOnReadFault(), transparentHugePages(), anonymousFolioSizes(), populateAdvice(), faultAround(),
-                userfaultfd());
+                userfaultfd(), memoryCgroup(), limitedChildCgroup());
     }
 
     /**

@@ -84,7 +84,9 @@ final class FuzzTargets {
             Map.entry("MemfdCalls.memfdCreate", "returns a bare descriptor the fuzz cannot tell from a leak"),
             Map.entry("PosixSharedMemory.standard", "its create and open work in /dev/shm, outside the fuzz's folder"),
             Map.entry("SoftDirty.clear", "clears the soft-dirty bits of the whole process: no input"),
-            Map.entry("FaultCounters.measure", "runs the caller's code: the fuzz has none to give"));
+            Map.entry("FaultCounters.measure", "runs the caller's code: the fuzz has none to give"),
+            Map.entry("MemoryCgroup.createChild", "makes a directory below the given group (a cgroup, for root):"
+                    + " MemoryCgroupTest checks its arguments and its clean-up"));
 
     /** Classes whose instance methods are left out, because the fuzz cannot make an object of them. */
     static final Map<String, String> NO_RECEIVER = Map.of(
