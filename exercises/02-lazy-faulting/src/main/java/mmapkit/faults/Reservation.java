@@ -24,7 +24,7 @@ public record Reservation(long bytes, boolean noReserve, boolean granted, String
 
     @Override
     public String toString() {
-        return (granted ? "granted" : "refused (" + errnoName + ")") + ": " + bytes + " bytes"
-                + (noReserve ? " with MAP_NORESERVE" : "") + ", " + rule.explanation();
+        return (granted ? "granted" : "refused (" + errnoName + ")") + ", " + (bytes >> 20) + " MiB"
+                + (noReserve ? " with MAP_NORESERVE" : "") + " - " + rule.explanation();
     }
 }
