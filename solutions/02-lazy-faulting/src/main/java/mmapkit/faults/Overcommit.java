@@ -59,7 +59,6 @@ public final class Overcommit {
         // SOLUTION-END
     }
 
-    // tag::try-reserve[]
     /**
      * Asks mmap for a private writable anonymous mapping of {@code bytes}, with or without
      * {@code MAP_NORESERVE}, never touches it, unmaps it at once, and reports whether it was granted
@@ -94,7 +93,6 @@ public final class Overcommit {
         // throw new UnsupportedOperationException("TODO 02.4: mmap without touching, unmap, and name the rule (see hint 02.4)");
         // SOLUTION-END
     }
-    // end::try-reserve[]
 
     /** Whether {@code RLIMIT_AS} or {@code RLIMIT_DATA} is finite and below {@code bytes}. */
     static boolean belowProcessLimit(long bytes) {

@@ -269,7 +269,6 @@ public final class PageControl {
         // SOLUTION-END
     }
 
-    // tag::lock[]
     /**
      * Locks pages {@code firstPage .. firstPage + pageCount - 1} of {@code segment} in RAM and returns
      * the lock; closing it unlocks them. {@link LockMode#NOW} ({@code mlock}) faults every page in
@@ -325,7 +324,6 @@ public final class PageControl {
         // throw new UnsupportedOperationException("TODO 02.4: check the range, then mlock or mlock2 (see hint 02.4)");
         // SOLUTION-END
     }
-    // end::lock[]
 
     /** The bytes this process has locked in RAM now: {@code VmLck} of {@code /proc/self/status}. */
     public static long lockedBytes() {
