@@ -34,7 +34,6 @@ public final class Overcommit {
         throw new UnsupportedOperationException("TODO 02.4: decide by the mode, the size and MAP_NORESERVE (see hint 02.4)");
     }
 
-    // tag::try-reserve[]
     /**
      * Asks mmap for a private writable anonymous mapping of {@code bytes}, with or without
      * {@code MAP_NORESERVE}, never touches it, unmaps it at once, and reports whether it was granted
@@ -48,7 +47,6 @@ public final class Overcommit {
         // TODO 02.4 (see hint 02.4)
         throw new UnsupportedOperationException("TODO 02.4: mmap without touching, unmap, and name the rule (see hint 02.4)");
     }
-    // end::try-reserve[]
 
     /** Whether {@code RLIMIT_AS} or {@code RLIMIT_DATA} is finite and below {@code bytes}. */
     static boolean belowProcessLimit(long bytes) {

@@ -120,7 +120,6 @@ public final class PageControl {
         throw new UnsupportedOperationException("TODO 02.4: mmap the file with MAP_POPULATE (see hint 02.4)");
     }
 
-    // tag::lock[]
     /**
      * Locks pages {@code firstPage .. firstPage + pageCount - 1} of {@code segment} in RAM and returns
      * the lock; closing it unlocks them. {@link LockMode#NOW} ({@code mlock}) faults every page in
@@ -142,7 +141,6 @@ public final class PageControl {
         // TODO 02.4 (see hint 02.4)
         throw new UnsupportedOperationException("TODO 02.4: check the range, then mlock or mlock2 (see hint 02.4)");
     }
-    // end::lock[]
 
     /** The bytes this process has locked in RAM now: {@code VmLck} of {@code /proc/self/status}. */
     public static long lockedBytes() {

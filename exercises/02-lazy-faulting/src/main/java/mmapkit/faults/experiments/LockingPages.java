@@ -39,7 +39,7 @@ public final class LockingPages {
                 ? "The limit applies here: locking more than the soft limit fails with ENOMEM."
                 : limit.capIpcLock() ? "CAP_IPC_LOCK is effective here (root): the limit does not apply."
                 : "The soft limit is unlimited here.");
-        System.out.println("Pictures: one character per page, 'O' resident, ' ' not; VmLck counted from the step before.");
+        System.out.println("Pictures: one character per page, 'O' resident, ' ' not; VmLck counted from before the first step.");
 
         System.out.println();
         System.out.println("== mlock: 16 untouched pages of private anonymous memory ==");
@@ -50,8 +50,7 @@ public final class LockingPages {
             show("before", segment, before);
             // tag::lock-now[]
             try (PageLock lock = PageControl.lock(segment, 0, PAGES, LockMode.NOW)) {
-                show("locked", segment, before);
-                System.out.println("          " + lock);
+                show("locked " + lock.mode(), segment, before);
             }
             // end::lock-now[]
             show("unlocked", segment, before);
@@ -65,8 +64,7 @@ public final class LockingPages {
             long before = PageControl.lockedBytes();
             // tag::lock-on-fault[]
             try (PageLock lock = PageControl.lock(segment, 0, PAGES, LockMode.ON_FAULT)) {
-                show("locked", segment, before);
-                System.out.println("          " + lock);
+                show("locked " + lock.mode(), segment, before);
                 PageControl.touchPages(segment, Access.WRITE, 2, 7, 11);
                 show("touched", segment, before);
             }
@@ -117,6 +115,6 @@ public final class LockingPages {
         long locked = PageControl.lockedBytes() - lockedBefore;
         String picture = segment == null ? "" : "  " + ResidencyPicture.render(Residency.of(segment), PAGES)
                 + " resident";
-        System.out.printf("%-9s VmLck %+4d pages%s%n", step + ":", locked / Pages.size(), picture);
+        System.out.printf("%-17s VmLck %+4d pages%s%n", step + ":", locked / Pages.size(), picture);
     }
 }
