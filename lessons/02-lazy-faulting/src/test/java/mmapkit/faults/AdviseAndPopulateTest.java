@@ -27,7 +27,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-@Task(id = "02.4", points = 15, title = "Advise, populate and lock pages; reserve memory")
+@Task(id = "02.4", points = 15, title = "Advise, populate, lock and reserve memory")
 class AdviseAndPopulateTest {
 
     private static final long PAGE = DiskFiles.PAGE;
