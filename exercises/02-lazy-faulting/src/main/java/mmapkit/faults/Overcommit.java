@@ -31,7 +31,7 @@ public final class Overcommit {
      */
     public static OvercommitRule ruleFor(OvercommitPolicy policy, SystemMemory memory, long bytes, boolean noReserve) {
         // TODO 02.4 (see hint 02.4)
-        throw new UnsupportedOperationException("TODO 02.4: decide by the mode, the size and MAP_NORESERVE (see hint 02.4)");
+        throw new UnsupportedOperationException("TODO 02.4: decide by mode, size and MAP_NORESERVE (see hint 02.4)");
     }
 
     /**
@@ -45,7 +45,7 @@ public final class Overcommit {
      */
     public static Reservation tryReserve(long bytes, boolean noReserve) {
         // TODO 02.4 (see hint 02.4)
-        throw new UnsupportedOperationException("TODO 02.4: mmap without touching, unmap, and name the rule (see hint 02.4)");
+        throw new UnsupportedOperationException("TODO 02.4: mmap, unmap, name the rule (see hint 02.4)");
     }
 
     /** Whether {@code RLIMIT_AS} or {@code RLIMIT_DATA} is finite and below {@code bytes}. */

@@ -216,7 +216,8 @@ class AdviseAndPopulateTest {
                         .isEqualTo(4 * PAGE);
                 lock.close();
                 assertThat(lock.isLocked()).isFalse();
-                assertThat(PageControl.lockedBytes()).as("closing the lock (munlock) gives VmLck back").isEqualTo(before);
+                assertThat(PageControl.lockedBytes()).as("closing the lock (munlock) gives VmLck back")
+                        .isEqualTo(before);
             } finally {
                 lock.close(); // a second close does nothing
             }

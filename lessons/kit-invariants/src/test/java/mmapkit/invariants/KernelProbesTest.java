@@ -217,7 +217,8 @@ class KernelProbesTest {
         boolean ipcLock = (Long.parseUnsignedLong(capEff, 16) & (1L << 14)) != 0;
         assertThat(probe.holds()).as("/proc/self/limits: %s; CapEff %s; %s", line, capEff, probe)
                 .isEqualTo(!ipcLock && !soft.equals("unlimited"));
-        assertThat(probe.reason()).contains("RLIMIT_MEMLOCK").contains(ipcLock ? "CAP_IPC_LOCK yes" : "CAP_IPC_LOCK no");
+        assertThat(probe.reason()).contains("RLIMIT_MEMLOCK")
+                .contains(ipcLock ? "CAP_IPC_LOCK yes" : "CAP_IPC_LOCK no");
     }
 
     @Test

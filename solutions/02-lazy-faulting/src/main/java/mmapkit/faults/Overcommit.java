@@ -55,7 +55,7 @@ public final class Overcommit {
         }
         return bytes > memory.ramPlusSwap() ? OvercommitRule.HEURISTIC_TOO_LARGE : OvercommitRule.HEURISTIC_FITS;
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 02.4: decide by the mode, the size and MAP_NORESERVE (see hint 02.4)");
+        // throw new UnsupportedOperationException("TODO 02.4: decide by mode, size and MAP_NORESERVE (see hint 02.4)");
         // SOLUTION-END
     }
 
@@ -90,7 +90,7 @@ public final class Overcommit {
             return new Reservation(bytes, noReserve, false, e.errnoName(), policy, before, rule);
         }
         // SOLUTION-STUB
-        // throw new UnsupportedOperationException("TODO 02.4: mmap without touching, unmap, and name the rule (see hint 02.4)");
+        // throw new UnsupportedOperationException("TODO 02.4: mmap, unmap, name the rule (see hint 02.4)");
         // SOLUTION-END
     }
 

@@ -37,7 +37,8 @@ public final class ReservingMemory {
 
         long huge = roundUp(2 * Math.max(memory.ramPlusSwap(), memory.commitLimit()));
         System.out.println();
-        System.out.printf("== a private writable mapping of %,d MiB (twice RAM + swap), never touched ==%n", huge / MIB);
+        System.out.printf("== a private writable mapping of %,d MiB (twice RAM + swap), never touched ==%n",
+                huge / MIB);
         // tag::reserve[]
         Reservation charged = Overcommit.tryReserve(huge, false);
         Reservation notCharged = Overcommit.tryReserve(huge, true);
@@ -72,8 +73,8 @@ public final class ReservingMemory {
         long before = SystemMemory.current().committedAs();
         try (RawMapping mapping = RawMapping.anonymous(GIB, prot, flags)) {
             long during = SystemMemory.current().committedAs();
-            System.out.printf("%-19s Committed_AS %+,6d MiB after mmap of %,d MiB%n", what + ":", (during - before) / MIB,
-                    mapping.length() / MIB);
+            System.out.printf("%-19s Committed_AS %+,6d MiB after mmap of %,d MiB%n", what + ":",
+                    (during - before) / MIB, mapping.length() / MIB);
         }
     }
 

@@ -73,7 +73,7 @@ final class FuzzTargets {
             Map.entry("LockCalls.mlock", "takes an address"),
             Map.entry("LockCalls.mlock2", "takes an address"),
             Map.entry("LockCalls.munlock", "takes an address"),
-            Map.entry("ResourceLimitCalls.set", "sets a limit of the fuzzing JVM itself (a small RLIMIT_AS starves it)"),
+            Map.entry("ResourceLimitCalls.set", "sets a limit of the fuzzing JVM (a small RLIMIT_AS starves it)"),
             Map.entry("AdviceCalls.posixFadvise", "takes a descriptor"),
             Map.entry("ResidencyCalls.mincore", "takes an address"),
             Map.entry("SyncCalls.msync", "takes an address"),

@@ -39,7 +39,8 @@ public final class LockingPages {
                 ? "The limit applies here: locking more than the soft limit fails with ENOMEM."
                 : limit.capIpcLock() ? "CAP_IPC_LOCK is effective here (root): the limit does not apply."
                 : "The soft limit is unlimited here.");
-        System.out.println("Pictures: one character per page, 'O' resident, ' ' not; VmLck counted from before the first step.");
+        System.out.println("Pictures: one character per page, 'O' resident, ' ' not;"
+                + " VmLck counted from before the first step.");
 
         System.out.println();
         System.out.println("== mlock: 16 untouched pages of private anonymous memory ==");
@@ -86,8 +87,10 @@ public final class LockingPages {
         overTheLimit(limit);
 
         System.out.println();
-        System.out.println("mlock faults the whole range in before it returns; MLOCK_ONFAULT locks each page at its first");
-        System.out.println("touch, yet VmLck and the limit count the whole range at once. MAP_LOCKED is mmap plus mlock,");
+        System.out.println("mlock faults the whole range in before it returns; MLOCK_ONFAULT locks each page"
+                + " at its first");
+        System.out.println("touch, yet VmLck and the limit count the whole range at once. MAP_LOCKED is mmap"
+                + " plus mlock,");
         System.out.println("except that mmap does not report pages it could not fault in. Unmapping unlocks.");
     }
 

@@ -34,7 +34,8 @@ public final class LockCalls {
     /** {@code int mlock2(const void *addr, size_t len, unsigned int flags)} (glibc 2.27). */
     private static final MethodHandle MLOCK2 = CallState.LINKER.downcallHandle(
             CallState.LINKER.defaultLookup().findOrThrow("mlock2"),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT),
             CallState.CAPTURE);
 
     /** {@code int munlock(const void *addr, size_t len)} */
