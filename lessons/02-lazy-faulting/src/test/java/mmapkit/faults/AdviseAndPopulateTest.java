@@ -204,6 +204,8 @@ class AdviseAndPopulateTest {
         assumeMayLock(4);
         try (RawMapping memory = RawMapping.anonymous(16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
             MemorySegment segment = memory.segment();
+            // no huge or large folios here: each page faulted in by mlock is one page
+            AdviceCalls.madvise(memory.address(), memory.length(), AdviceCalls.MADV_NOHUGEPAGE);
             long before = PageControl.lockedBytes();
             PageLock lock = PageControl.lock(segment, 4, 4, LockMode.NOW);
             try {
@@ -221,8 +223,6 @@ class AdviseAndPopulateTest {
             } finally {
                 lock.close(); // a second close does nothing
             }
-            assertThat(Residency.of(segment).residentCount()).as("unlocked pages stay resident until reclaimed")
-                    .isEqualTo(4);
         }
     }
 
