@@ -227,6 +227,10 @@ class KernelProbesTest {
         int mode = Integer.parseInt(Files.readString(Path.of("/proc/sys/vm/overcommit_memory")).strip());
         assertThat(probe.value()).as(probe.toString()).isEqualTo(mode);
         assertThat(probe.usual()).isEqualTo(mode == 0);
+        Process cat = new ProcessBuilder("cat", "/proc/sys/vm/overcommit_ratio").start();
+        String ratio = new String(cat.getInputStream().readAllBytes()).strip();
+        assertThat(probe.reason()).as("the ratio as cat reads it (a sysctl read from offset 1 answers nothing)")
+                .contains("overcommit_ratio " + ratio + ",");
     }
 
     @Test
