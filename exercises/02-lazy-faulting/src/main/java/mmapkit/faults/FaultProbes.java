@@ -46,6 +46,8 @@ import java.util.stream.Stream;
  * <li>{@link #faultAround()}: how many pages one read fault on a cached file maps.
  * <li>{@link #userfaultfd()}: whether this process may handle its own page faults with
  *     {@code userfaultfd(2)}, and how.
+ * <li>{@link #memlockLimit()}: whether {@code RLIMIT_MEMLOCK} limits what this process may lock.
+ * <li>{@link #overcommit()}: the overcommit mode, which decides whether large mappings are granted.
  * <li>{@link #memoryCgroup()}: which cgroup version holds the memory controller.
  * <li>{@link #limitedChildCgroup()}: whether this process may make a memory-limited child group.
  * </ul>
@@ -317,6 +319,30 @@ public final class FaultProbes {
     // end::userfaultfd-probe[]
 
     /**
+     * Whether {@code RLIMIT_MEMLOCK} limits what this process may lock: true without
+     * {@code CAP_IPC_LOCK} and with a finite soft limit (the usual case for a user); false for root and
+     * for a process given the capability or an unlimited limit. The reason names the limits.
+     */
+    public static Probe<Boolean> memlockLimit() {
+        MemlockLimit limit = MemlockLimit.current();
+        String why = limit.capIpcLock() ? "CAP_IPC_LOCK is in CapEff, so the limit does not apply"
+                : limit.applies() ? "no CAP_IPC_LOCK: locking more than the soft limit fails with ENOMEM"
+                : "the soft limit is unlimited";
+        return new Probe<>("RLIMIT_MEMLOCK applies", limit.applies(), limit.applies(), limit + ": " + why);
+    }
+
+    /** The overcommit mode ({@code vm.overcommit_memory}) with its ratio and CommitLimit; mode 0 is usual. */
+    public static Probe<Integer> overcommit() {
+        OvercommitPolicy policy = OvercommitPolicy.current();
+        mmapkit.mapping.proc.SystemMemory memory = mmapkit.mapping.proc.SystemMemory.current();
+        return new Probe<>("overcommit mode", policy.mode(), policy.mode() == OvercommitPolicy.HEURISTIC,
+                "vm.overcommit_memory is " + policy.modeName() + ", overcommit_ratio " + policy.ratio()
+                        + ", overcommit_kbytes " + policy.kbytes() + "; CommitLimit " + (memory.commitLimit() >> 20)
+                        + " MiB, Committed_AS " + (memory.committedAs() >> 20) + " MiB, RAM + swap "
+                        + (memory.ramPlusSwap() >> 20) + " MiB");
+    }
+
+    /**
      * Which cgroup version holds the memory controller this process is charged to: {@code v2}
      * (the unified hierarchy, the usual case), {@code v1}, or {@code none}, with where it was found.
      */
@@ -358,7 +384,7 @@ public final class FaultProbes {
     /** Every probe of this module, in a stable order. */
     public static List<Probe<?>> all() {
         return List.of(zeroPageOnReadFault(), transparentHugePages(), anonymousFolioSizes(), populateAdvice(), faultAround(),
-                userfaultfd(), memoryCgroup(), limitedChildCgroup());
+                userfaultfd(), memlockLimit(), overcommit(), memoryCgroup(), limitedChildCgroup());
     }
 
     /**

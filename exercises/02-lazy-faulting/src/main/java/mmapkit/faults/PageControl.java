@@ -3,6 +3,7 @@ package mmapkit.faults;
 import mmapkit.mapping.Pages;
 import mmapkit.mapping.RawMapping;
 import mmapkit.mapping.natives.NativeCallException;
+import mmapkit.mapping.proc.ProcStatus;
 
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -13,7 +14,7 @@ import java.nio.file.Path;
 
 /**
  * Making pages resident and non-resident on purpose: touching them, evicting a file from the
- * page cache, {@code madvise} hints, and populating a range in advance.
+ * page cache, {@code madvise} hints, populating a range in advance, and locking pages in RAM.
  *
  * <p>Every segment must be native memory that starts on a page boundary and belongs to an open
  * mapping; page numbers count from its start. A WRITE touch needs a writable mapping: the JDK
@@ -118,6 +119,33 @@ public final class PageControl {
     public static RawMapping mapPopulated(Path file) {
         // TODO 02.4 (see hint 02.4)
         throw new UnsupportedOperationException("TODO 02.4: mmap the file with MAP_POPULATE (see hint 02.4)");
+    }
+
+    /**
+     * Locks pages {@code firstPage .. firstPage + pageCount - 1} of {@code segment} in RAM and returns
+     * the lock; closing it unlocks them. {@link LockMode#NOW} ({@code mlock}) faults every page in
+     * before it returns and reports failure; {@link LockMode#ON_FAULT} ({@code mlock2} with
+     * {@code MLOCK_ONFAULT}) locks each page when it is first touched. Locked pages stay resident: they
+     * are not evicted or swapped out, though the kernel may still move them to other frames.
+     *
+     * <p>The range must be whole pages of the segment: the kernel locks whole pages, and a page shared
+     * with bytes past the segment would be locked (and unlocked) for someone else too.
+     *
+     * @throws IllegalArgumentException for a segment not starting on a page boundary, a negative
+     *                                  {@code pageCount} or a range that leaves the segment or ends in
+     *                                  its last partial page, naming the argument
+     * @throws IllegalStateException    for a segment of a closed mapping
+     * @throws NativeCallException      when mlock fails: ENOMEM over {@code RLIMIT_MEMLOCK} (the message
+     *                                  names the limit) or for memory not mapped, EPERM when the limit is 0
+     */
+    public static PageLock lock(MemorySegment segment, long firstPage, long pageCount, LockMode mode) {
+        // TODO 02.4 (see hint 02.4)
+        throw new UnsupportedOperationException("TODO 02.4: check the range, then mlock or mlock2 (see hint 02.4)");
+    }
+
+    /** The bytes this process has locked in RAM now: {@code VmLck} of {@code /proc/self/status}. */
+    public static long lockedBytes() {
+        return ProcStatus.lockedBytes();
     }
 
     /** Whether a release such as {@code 6.8.0-45-generic} is at least {@code major.minor}. */

@@ -22,7 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-@Task(id = "02.2", points = 15, title = "Ask mincore which pages are resident")
+@Task(id = "02.2", points = 10, title = "Ask mincore which pages are resident")
 class ResidencyTest {
 
     private static final long PAGE = DiskFiles.PAGE;

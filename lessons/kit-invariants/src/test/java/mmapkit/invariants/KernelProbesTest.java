@@ -206,6 +206,34 @@ class KernelProbesTest {
     }
 
     @Test
+    void memlockLimitMatchesProcLimitsAndTheCapabilityMask() throws IOException {
+        Probe<Boolean> probe = FaultProbes.memlockLimit();
+        String limits = Files.readString(Path.of("/proc/self/limits"));
+        String line = limits.lines().filter(l -> l.startsWith("Max locked memory")).findFirst().orElseThrow();
+        String soft = line.substring("Max locked memory".length()).strip().split("\\s+")[0];
+        String status = Files.readString(Path.of("/proc/self/status"));
+        String capEff = status.lines().filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow()
+                .substring("CapEff:".length()).strip();
+        boolean ipcLock = (Long.parseUnsignedLong(capEff, 16) & (1L << 14)) != 0;
+        assertThat(probe.holds()).as("/proc/self/limits: %s; CapEff %s; %s", line, capEff, probe)
+                .isEqualTo(!ipcLock && !soft.equals("unlimited"));
+        assertThat(probe.reason()).contains("RLIMIT_MEMLOCK")
+                .contains(ipcLock ? "CAP_IPC_LOCK yes" : "CAP_IPC_LOCK no");
+    }
+
+    @Test
+    void overcommitModeIsTheSysctl() throws IOException {
+        Probe<Integer> probe = FaultProbes.overcommit();
+        int mode = Integer.parseInt(Files.readString(Path.of("/proc/sys/vm/overcommit_memory")).strip());
+        assertThat(probe.value()).as(probe.toString()).isEqualTo(mode);
+        assertThat(probe.usual()).isEqualTo(mode == 0);
+        Process cat = new ProcessBuilder("cat", "/proc/sys/vm/overcommit_ratio").start();
+        String ratio = new String(cat.getInputStream().readAllBytes()).strip();
+        assertThat(probe.reason()).as("the ratio as cat reads it (a sysctl read from offset 1 answers nothing)")
+                .contains("overcommit_ratio " + ratio + ",");
+    }
+
+    @Test
     void theCatalogueNamesEveryProbeOnceWithAReasonAndTheCallsThatAskIt() {
         List<WhatThisKernelDoes.Entry> catalogue = WhatThisKernelDoes.catalogue();
         assertThat(catalogue).extracting(WhatThisKernelDoes.Entry::module).containsOnly("01", "02", "03", "06")

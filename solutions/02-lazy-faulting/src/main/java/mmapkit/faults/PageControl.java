@@ -1,11 +1,13 @@
 package mmapkit.faults;
 
 import mmapkit.faults.natives.AdviceCalls;
+import mmapkit.faults.natives.LockCalls;
 import mmapkit.mapping.Pages;
 import mmapkit.mapping.RawMapping;
 import mmapkit.mapping.natives.MemoryMapCalls;
 import mmapkit.mapping.natives.NativeCallException;
 import mmapkit.mapping.natives.PosixFiles;
+import mmapkit.mapping.proc.ProcStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +22,7 @@ import java.util.Objects;
 
 /**
  * Making pages resident and non-resident on purpose: touching them, evicting a file from the
- * page cache, {@code madvise} hints, and populating a range in advance.
+ * page cache, {@code madvise} hints, populating a range in advance, and locking pages in RAM.
  *
  * <p>Every segment must be native memory that starts on a page boundary and belongs to an open
  * mapping; page numbers count from its start. A WRITE touch needs a writable mapping: the JDK
@@ -266,6 +268,67 @@ public final class PageControl {
         // SOLUTION-STUB
         // throw new UnsupportedOperationException("TODO 02.4: mmap the file with MAP_POPULATE (see hint 02.4)");
         // SOLUTION-END
+    }
+
+    /**
+     * Locks pages {@code firstPage .. firstPage + pageCount - 1} of {@code segment} in RAM and returns
+     * the lock; closing it unlocks them. {@link LockMode#NOW} ({@code mlock}) faults every page in
+     * before it returns and reports failure; {@link LockMode#ON_FAULT} ({@code mlock2} with
+     * {@code MLOCK_ONFAULT}) locks each page when it is first touched. Locked pages stay resident: they
+     * are not evicted or swapped out, though the kernel may still move them to other frames.
+     *
+     * <p>The range must be whole pages of the segment: the kernel locks whole pages, and a page shared
+     * with bytes past the segment would be locked (and unlocked) for someone else too.
+     *
+     * @throws IllegalArgumentException for a segment not starting on a page boundary, a negative
+     *                                  {@code pageCount} or a range that leaves the segment or ends in
+     *                                  its last partial page, naming the argument
+     * @throws IllegalStateException    for a segment of a closed mapping
+     * @throws NativeCallException      when mlock fails: ENOMEM over {@code RLIMIT_MEMLOCK} (the message
+     *                                  names the limit) or for memory not mapped, EPERM when the limit is 0
+     */
+    public static PageLock lock(MemorySegment segment, long firstPage, long pageCount, LockMode mode) {
+        // SOLUTION-BEGIN 02.4
+        Arguments.pageAlignedSegment("segment", segment);
+        Objects.requireNonNull(mode, "mode");
+        long wholePages = segment.byteSize() / Pages.size();
+        if (pageCount < 0) {
+            throw new IllegalArgumentException("pageCount " + pageCount + " must not be negative");
+        }
+        if (firstPage < 0 || firstPage > wholePages || pageCount > wholePages - firstPage) {
+            throw new IllegalArgumentException("firstPage " + firstPage + " with pageCount " + pageCount
+                    + " leaves the " + wholePages + " whole pages of the segment (" + segment.byteSize()
+                    + " bytes): the range must be in 0.." + wholePages + ", a partial last page excluded");
+        }
+        long address = segment.address() + firstPage * Pages.size();
+        long length = pageCount * Pages.size();
+        if (length > 0) {
+            try {
+                if (mode == LockMode.NOW) {
+                    LockCalls.mlock(address, length);
+                } else {
+                    LockCalls.mlock2(address, length, LockCalls.MLOCK_ONFAULT);
+                }
+            } catch (NativeCallException e) {
+                if (e.errnoName().equals("ENOMEM") || e.errnoName().equals("EPERM")) {
+                    MemlockLimit limit = MemlockLimit.current();
+                    if (limit.applies()) {
+                        throw new NativeCallException(e.call() + " with " + limit + " and "
+                                + ProcStatus.lockedBytes() + " bytes locked already", e.errno());
+                    }
+                }
+                throw e;
+            }
+        }
+        return new PageLock(address, length, mode);
+        // SOLUTION-STUB
+        // throw new UnsupportedOperationException("TODO 02.4: check the range, then mlock or mlock2 (see hint 02.4)");
+        // SOLUTION-END
+    }
+
+    /** The bytes this process has locked in RAM now: {@code VmLck} of {@code /proc/self/status}. */
+    public static long lockedBytes() {
+        return ProcStatus.lockedBytes();
     }
 
     /** Whether a release such as {@code 6.8.0-45-generic} is at least {@code major.minor}. */

@@ -51,7 +51,18 @@ public final class MemoryMapCalls {
     public static final int MAP_FIXED = 0x10;
     /** Not backed by a file: zero-filled memory; fd should be -1 and offset 0. */
     public static final int MAP_ANONYMOUS = 0x20;
-    /** Reserve no swap space (no commit charge) for this mapping; a store may then fail with SIGSEGV. */
+    /**
+     * Lock the pages of the mapping in RAM, as {@code mlock} would, and populate them during the call
+     * (same value on x86-64 and arm64). Unlike {@code mlock}, mmap does not report a failure to
+     * populate: pages it could not fault in fault later. Counts against {@code RLIMIT_MEMLOCK} unless
+     * the process has {@code CAP_IPC_LOCK}.
+     */
+    public static final int MAP_LOCKED = 0x2000;
+    /**
+     * Reserve no swap space (no commit charge) for this mapping; a store may then fail with SIGSEGV.
+     * Ignored in overcommit mode 2 ({@code vm.overcommit_memory=2}), which charges every private
+     * writable mapping.
+     */
     public static final int MAP_NORESERVE = 0x4000;
     /** Prefault the pages (read ahead the file) during the call; failures to populate are not reported. */
     public static final int MAP_POPULATE = 0x8000;
@@ -256,6 +267,7 @@ public final class MemoryMapCalls {
                 .value(MAP_TYPE, MAP_SHARED_VALIDATE, "MAP_SHARED_VALIDATE")
                 .flag(MAP_FIXED, "MAP_FIXED")
                 .flag(MAP_ANONYMOUS, "MAP_ANONYMOUS")
+                .flag(MAP_LOCKED, "MAP_LOCKED")
                 .flag(MAP_NORESERVE, "MAP_NORESERVE")
                 .flag(MAP_POPULATE, "MAP_POPULATE")
                 .flag(MAP_HUGETLB, "MAP_HUGETLB")

@@ -34,6 +34,44 @@ public record ProcStatus(long vmSize, long vmRss, long rssAnon, long rssFile, lo
     }
 
 
+    /**
+     * The bytes this process has locked in RAM now ({@code VmLck} of {@code /proc/self/status}):
+     * the pages of its areas locked by {@code mlock}, {@code mlock2}, {@code mlockall} or
+     * {@code MAP_LOCKED}.
+     *
+     * @throws IllegalStateException when the status has no {@code VmLck} line
+     */
+    public static long lockedBytes() {
+        return selfField("VmLck").bytes();
+    }
+
+    /**
+     * Whether this process has capability {@code number} in its effective set ({@code CapEff}, a
+     * hexadecimal bit mask, of {@code /proc/self/status}), such as 14 for {@code CAP_IPC_LOCK}.
+     *
+     * @throws IllegalArgumentException for a number outside 0..63
+     * @throws IllegalStateException    when the status has no {@code CapEff} line
+     */
+    public static boolean hasEffectiveCapability(int number) {
+        if (number < 0 || number > 63) {
+            throw new IllegalArgumentException("capability " + number + " is outside 0..63: CapEff is a 64-bit mask");
+        }
+        long mask = Long.parseUnsignedLong(selfField("CapEff").value().strip(), 16);
+        return (mask & (1L << number)) != 0;
+    }
+
+    private static ProcField selfField(String name) {
+        String text;
+        try {
+            text = Files.readString(SELF);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SELF, e);
+        }
+        return text.lines().map(ProcField::parse).flatMap(java.util.Optional::stream)
+                .filter(field -> field.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(SELF + " has no " + name + " line"));
+    }
+
     /** The running process's sizes now ({@code /proc/self/status}). */
     public static ProcStatus current() {
         try {

@@ -48,6 +48,8 @@ public final class WhatThisKernelDoes {
                 new Entry("02", List.of("FaultProbes.populateAdvice"), FaultProbes::populateAdvice),
                 new Entry("02", List.of("FaultProbes.faultAround"), FaultProbes::faultAround),
                 new Entry("02", List.of("FaultProbes.userfaultfd"), FaultProbes::userfaultfd),
+                new Entry("02", List.of("FaultProbes.memlockLimit", "MemlockLimit.current"), FaultProbes::memlockLimit),
+                new Entry("02", List.of("FaultProbes.overcommit", "OvercommitPolicy.current"), FaultProbes::overcommit),
                 new Entry("02", List.of("FaultProbes.memoryCgroup", "MemoryCgroup.current"), FaultProbes::memoryCgroup),
                 new Entry("02", List.of("FaultProbes.limitedChildCgroup"), FaultProbes::limitedChildCgroup),
                 new Entry("03", List.of("DirtyProbes.cachestat", "PageCacheState.supported"), DirtyProbes::cachestat),

@@ -1,0 +1,78 @@
+package mmapkit.faults;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The kernel's overcommit settings ({@code vm.overcommit_memory}, {@code vm.overcommit_ratio},
+ * {@code vm.overcommit_kbytes}): whether a new private writable mapping may be promised more memory
+ * than there is.
+ *
+ * <ul>
+ * <li>0, heuristic (the default): refuses only a single mapping larger than RAM plus swap.
+ * <li>1, always: never refuses.
+ * <li>2, strict: refuses when {@code Committed_AS} would pass {@code CommitLimit}, which is
+ *     {@code overcommit_kbytes} (when not 0) or {@code overcommit_ratio} percent of RAM (without
+ *     huge pages), plus swap.
+ * </ul>
+ *
+ * @param mode   0, 1 or 2
+ * @param ratio  {@code overcommit_ratio}, percent of RAM (mode 2 only)
+ * @param kbytes {@code overcommit_kbytes}, 0 unless set (mode 2 only; wins over the ratio)
+ */
+public record OvercommitPolicy(int mode, int ratio, long kbytes) {
+
+    /** Heuristic overcommit, the default. */
+    public static final int HEURISTIC = 0;
+    /** Always overcommit: every mapping is granted. */
+    public static final int ALWAYS = 1;
+    /** Strict accounting: nothing beyond CommitLimit. */
+    public static final int STRICT = 2;
+
+    /** Where the settings are. */
+    public static final Path SYSCTL = Path.of("/proc/sys/vm");
+
+    public OvercommitPolicy {
+        if (mode < HEURISTIC || mode > STRICT) {
+            throw new IllegalArgumentException("overcommit mode " + mode + " is not 0, 1 or 2");
+        }
+    }
+
+    /** The settings now. */
+    public static OvercommitPolicy current() {
+        return new OvercommitPolicy((int) read("overcommit_memory"), (int) read("overcommit_ratio"),
+                read("overcommit_kbytes"));
+    }
+
+    /** {@code 0 (heuristic)}, {@code 1 (always)}, {@code 2 (strict)}. */
+    public String modeName() {
+        return mode + switch (mode) {
+            case HEURISTIC -> " (heuristic)";
+            case ALWAYS -> " (always)";
+            default -> " (strict)";
+        };
+    }
+
+    /**
+     * Reads a sysctl file in one read call. {@code Files.readString} is not fit for it: for a file whose
+     * size reads 0 it may read the first byte alone and then go on from offset 1, where a sysctl of
+     * numbers answers end of file, so {@code 50} would read as {@code 5}.
+     */
+    private static long read(String name) {
+        Path file = SYSCTL.resolve(name);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[64];
+            int length = in.read(buffer);
+            String text = length <= 0 ? "" : new String(buffer, 0, length, StandardCharsets.US_ASCII).strip();
+            return Long.parseLong(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(file + " does not hold a number: " + e.getMessage(), e);
+        }
+    }
+}
