@@ -10,7 +10,7 @@ import mmapkit.course.Task;
 import mmapkit.course.TimeBudget;
 import mmapkit.ipc.natives.FutexCalls;
 import mmapkit.ipc.process.CounterWorker;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
