@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -25,27 +24,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 @Task(id = "05.4", points = 15, title = "A futex mutex across processes")
 class FutexMutexTest {
 
     private static final Duration CHILD_LIFETIME = TimeBudget.scaled(Duration.ofSeconds(45));
 
-    private final Arena arena = Arena.ofShared();
+    private final IpcFixture fixture = IpcFixture.withThreadPool();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
-    private final MemorySegment memory = arena.allocate(256, 64);
-    private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final IpcFiles files = IpcFiles.create();
+    private final MemorySegment memory = fixture.arena().allocate(256, 64);
+    private final ExecutorService executor = fixture.executor();
+    private final IpcFiles files = fixture.files();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        arena.close();
-        files.close();
+        fixture.close();
     }
 
     private int word(long offset) {
@@ -97,7 +91,7 @@ class FutexMutexTest {
             Throwable thrown = catchThrowable(() -> mutex.lock(timeout));
             return thrown == null ? null : new TimedOut(thrown, (System.nanoTime() - start) / 1_000_000);
         });
-        Throwable outcome = waiter.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS);
+        Throwable outcome = TimeBudget.await(waiter, Duration.ofSeconds(20));
         assertThat(outcome == null ? "nothing: lock did not time out, it returned" : "it gave up")
                 .as("lock(%s) while another thread holds the mutex must give up", timeout).isEqualTo("it gave up");
         assertThat(outcome.getCause()).as("with a WaitTimeoutException").isInstanceOf(WaitTimeoutException.class);
@@ -128,7 +122,7 @@ class FutexMutexTest {
             mutex.unlock();
             return acquired;
         });
-        Path syscall = Path.of("/proc/self/task", tid.get(TimeBudget.scaledMillis(10_000), TimeUnit.MILLISECONDS), "syscall");
+        Path syscall = Path.of("/proc/self/task", TimeBudget.await(tid, Duration.ofSeconds(10)), "syscall");
 
         long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(4)).toNanos();
         String where = "";
@@ -151,7 +145,7 @@ class FutexMutexTest {
 
         long unlocked = System.nanoTime();
         mutex.unlock();
-        long acquired = waiter.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS);
+        long acquired = TimeBudget.await(waiter, Duration.ofSeconds(20));
         assertThat((acquired - unlocked) / 1_000_000).as("milliseconds from unlock to the sleeper holding the mutex:"
                 + " unlock found 2, so it called FUTEX_WAKE (a lost wake-up leaves the sleeper until its timeout of 5 s)")
                 .isLessThan(TimeBudget.scaledMillis(3_000));
@@ -179,7 +173,7 @@ class FutexMutexTest {
             }));
         }
         for (Future<?> worker : workers) {
-            Throwable thrown = catchThrowable(() -> worker.get(TimeBudget.scaledMillis(30_000), TimeUnit.MILLISECONDS));
+            Throwable thrown = catchThrowable(() -> TimeBudget.await(worker, Duration.ofSeconds(30)));
             assertThat(thrown).as("%d threads x %d increments under the mutex, each lock bounded by 3 s: a lock() that"
                     + " timed out was not woken (a lost wake-up)", threads, times).isNull();
         }
@@ -217,7 +211,7 @@ class FutexMutexTest {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             long[] result = new long[2];
-            Throwable thrown = catchThrowable(() -> System.arraycopy(workers.get(thread).get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS), 0,
+            Throwable thrown = catchThrowable(() -> System.arraycopy(TimeBudget.await(workers.get(thread), Duration.ofSeconds(20)), 0,
                     result, 0, 2));
             assertThat(thrown).as("thread %d of %d taking the mutex for very short sections for 2 s: a lock() that"
                     + " timed out after 3 s was never woken. After waking, take the word with getAndSet(2), not"

@@ -9,7 +9,6 @@ import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
@@ -19,14 +18,13 @@ class HeartbeatTest {
 
     private static final Duration MAX_SILENCE = Duration.ofSeconds(1);
 
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment memory = arena.allocate(256, 64);
-    private final IpcFiles files = IpcFiles.create();
+    private final IpcFixture fixture = IpcFixture.withOneThread();
+    private final MemorySegment memory = fixture.arena().allocate(256, 64);
+    private final IpcFiles files = fixture.files();
 
     @AfterEach
-    void cleanUp() {
-        arena.close();
-        files.close();
+    void cleanUp() throws InterruptedException {
+        fixture.close();
     }
 
     @Test

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,16 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
 @Task(id = "05.5", points = 10, title = "Futex semaphores and events")
 class SemaphoreAndEventTest {
 
-    private final Arena arena = Arena.ofShared();
+    private final IpcFixture fixture = IpcFixture.withThreadPool();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
-    private final MemorySegment memory = arena.allocate(256, 64);
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final MemorySegment memory = fixture.arena().allocate(256, 64);
+    private final ExecutorService executor = fixture.executor();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        arena.close();
+        fixture.close();
     }
 
     private int word(long offset) {
@@ -153,7 +149,7 @@ class SemaphoreAndEventTest {
             int timedOut = 0;
             for (Future<Long> waiter : waiters) {
                 try {
-                    waiter.get(TimeBudget.scaledMillis(15_000), TimeUnit.MILLISECONDS);
+                    TimeBudget.await(waiter, Duration.ofSeconds(15));
                     acquired++;
                 } catch (java.util.concurrent.ExecutionException e) {
                     assertThat(e.getCause()).as("a waiter without a permit").isInstanceOf(WaitTimeoutException.class);
@@ -198,7 +194,7 @@ class SemaphoreAndEventTest {
             }
             passes.set(Long.MIN_VALUE / 2);
             ping.release(1);
-            assertThat(catchThrowable(() -> other.get(TimeBudget.scaledMillis(10_000), TimeUnit.MILLISECONDS))).as("the other thread of the ping-pong ends"
+            assertThat(catchThrowable(() -> TimeBudget.await(other, Duration.ofSeconds(10)))).as("the other thread of the ping-pong ends"
                     + " without an error").isNull();
             assertThat(slowest.get() / 1_000_000).as("the other thread's slowest acquire, in milliseconds").isLessThan(TimeBudget.scaledMillis(1_000));
             assertThat(rounds).as("rounds of ping-pong in 2 s").isGreaterThan(100);

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,14 +38,13 @@ class SharedRegionTest {
     private static final Duration SHORT = Duration.ofMillis(300);
     private static final Duration LONG_ENOUGH = TimeBudget.scaled(Duration.ofSeconds(15));
 
-    private final IpcFiles files = IpcFiles.create();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    private final IpcFixture fixture = IpcFixture.withOneThread();
+    private final IpcFiles files = fixture.files();
+    private final ExecutorService executor = fixture.executor();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        files.close();
+        fixture.close();
     }
 
     private static ByteBuffer header(Path file) throws IOException {

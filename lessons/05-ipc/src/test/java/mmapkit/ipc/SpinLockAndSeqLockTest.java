@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -20,25 +19,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 @Task(id = "05.3", points = 10, title = "Spin locks and seqlocks")
 class SpinLockAndSeqLockTest {
 
-    private final Arena arena = Arena.ofShared();
+    private final IpcFixture fixture = IpcFixture.withThreadPool();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
-    private final MemorySegment memory = arena.allocate(256, 64);
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final MemorySegment memory = fixture.arena().allocate(256, 64);
+    private final ExecutorService executor = fixture.executor();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        arena.close();
+        fixture.close();
     }
 
     private static long millisSince(long startNanos) {
@@ -100,7 +95,7 @@ class SpinLockAndSeqLockTest {
             assertThat(waiter.isDone()).as("lock() must wait while the lock is held").isFalse();
             long unlocked = System.nanoTime();
             lock.unlock();
-            long acquired = waiter.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS);
+            long acquired = TimeBudget.await(waiter, Duration.ofSeconds(20));
             assertThat((acquired - unlocked) / 1_000_000).as("milliseconds from unlock to the waiter holding it: it"
                     + " backs off, but never by more than a few milliseconds").isLessThan(TimeBudget.scaledMillis(3_000));
             assertThat(lock.isLocked()).as("the waiter holds it now").isTrue();
@@ -127,7 +122,7 @@ class SpinLockAndSeqLockTest {
                 }));
             }
             for (Future<?> worker : workers) {
-                worker.get(TimeBudget.scaledMillis(40_000), TimeUnit.MILLISECONDS);
+                TimeBudget.await(worker, Duration.ofSeconds(40));
             }
             assertThat(memory.get(ValueLayout.JAVA_LONG, 64))
                     .as("%d threads x %d plain read-add-write steps, each under the lock: with mutual exclusion (a"
@@ -195,7 +190,7 @@ class SpinLockAndSeqLockTest {
             assertThat(reader.isDone()).as("read must not return while the sequence is odd").isFalse();
             memory.set(ValueLayout.JAVA_LONG, 16, 222L);
             LONG.setRelease(memory, 0L, 2L); // the write ends
-            assertThat(reader.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS)).as("the value of the write that ended").containsExactly(111, 222);
+            assertThat(TimeBudget.await(reader, Duration.ofSeconds(20))).as("the value of the write that ended").containsExactly(111, 222);
         }
 
         @Test

@@ -16,7 +16,6 @@ import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
@@ -24,26 +23,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 @Task(id = "05.6", points = 20, title = "A single-producer ring buffer")
 class SpscRingTest {
 
     private static final long CAPACITY = 1024;
 
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment ring = Rings.ring(arena, CAPACITY);
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
-    private final IpcFiles files = IpcFiles.create();
+    private final IpcFixture fixture = IpcFixture.withOneThread();
+    private final MemorySegment ring = Rings.ring(fixture.arena(), CAPACITY);
+    private final ExecutorService executor = fixture.executor();
+    private final IpcFiles files = fixture.files();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        arena.close();
-        files.close();
+        fixture.close();
     }
 
     /** A record as a handler saw it (the payload copied: it is valid only during the call). */
@@ -314,7 +308,7 @@ class SpscRingTest {
     @Test
     void aProducerThreadSendsManyRecordsThroughASmallRingThatWrapsAround() throws Exception {
         long capacity = 4096;  // not a page size: a ring capacity
-        MemorySegment small = Rings.ring(arena, capacity);
+        MemorySegment small = Rings.ring(fixture.arena(), capacity);
         int count = 100_000;
         Future<?> producing = executor.submit(() -> {
             SpscRing producer = new SpscRing(small);
@@ -333,7 +327,7 @@ class SpscRingTest {
         RingReader consumer = new RingReader(small);
         Rings.Checker checker = new Rings.Checker(1);
         Rings.drain(consumer, checker, count, producing::isDone, TimeBudget.scaled(Duration.ofSeconds(25)));
-        producing.get(TimeBudget.scaledMillis(5_000), TimeUnit.MILLISECONDS);
+        TimeBudget.await(producing, Duration.ofSeconds(5));
         assertThat(checker.total()).as("%d records of 32 to 80 bytes through a ring of %d bytes (it wrapped about %d"
                 + " times): every one arrives once, in order, intact (%s)", count, capacity,
                 consumer.position() / capacity, checker).isEqualTo(count);
