@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 @Task(id = "05.4", points = 15, title = "A futex mutex across processes")
@@ -34,8 +33,6 @@ class FutexMutexTest {
     private final IpcFixture fixture = IpcFixture.withThreadPool();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
     private final MemorySegment memory = fixture.arena().allocate(256, 64);
-    private final ExecutorService executor = fixture.executor();
-    private final IpcFiles files = fixture.files();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
@@ -86,7 +83,7 @@ class FutexMutexTest {
         FutexMutex mutex = new FutexMutex(memory, 0);
         assertThat(mutex.tryLock()).isTrue();
         Duration timeout = Duration.ofMillis(300);
-        Future<Throwable> waiter = executor.submit(() -> {
+        Future<Throwable> waiter = fixture.executor().submit(() -> {
             long start = System.nanoTime();
             Throwable thrown = catchThrowable(() -> mutex.lock(timeout));
             return thrown == null ? null : new TimedOut(thrown, (System.nanoTime() - start) / 1_000_000);
@@ -111,7 +108,7 @@ class FutexMutexTest {
         long address = memory.address() + 128;
         assertThat(mutex.tryLock()).isTrue();
         CompletableFuture<String> tid = new CompletableFuture<>();
-        Future<Long> waiter = executor.submit(() -> {
+        Future<Long> waiter = fixture.executor().submit(() -> {
             tid.complete(Files.readSymbolicLink(threadSelf).getFileName().toString()); // "PID/task/TID"
             try {
                 mutex.lock(Duration.ofSeconds(5)); // the 3 s allowed below, and a margin
@@ -159,7 +156,7 @@ class FutexMutexTest {
         int times = 25_000;
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            workers.add(executor.submit(() -> {
+            workers.add(fixture.executor().submit(() -> {
                 for (int i = 0; i < times; i++) {
                     mutex.lock(TimeBudget.scaled(Duration.ofSeconds(3)));
                     try {
@@ -189,7 +186,7 @@ class FutexMutexTest {
         long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(2)).toNanos();
         List<Future<long[]>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            workers.add(executor.submit(() -> {
+            workers.add(fixture.executor().submit(() -> {
                 long count = 0;
                 long slowest = 0;
                 while (System.nanoTime() < until) {
@@ -230,7 +227,8 @@ class FutexMutexTest {
     @Test
     void twoProcessesIncrementingUnderTheMutexReachTheExactTotal() throws Exception {
         int times = 100_000;
-        try (SharedRegion region = files.region("counter.region", 4096);  // not a page size: a region size, any size works
+        // not a page size: a region size, any size works
+        try (SharedRegion region = fixture.files().region("counter.region", 4096);
                 ChildJvm first = ChildJvm.start(CounterWorker.class, CHILD_LIFETIME, IpcFiles.childArgs(region, "" + times));
                 ChildJvm second = ChildJvm.start(CounterWorker.class, CHILD_LIFETIME, IpcFiles.childArgs(region, "" + times))) {
             long start = System.nanoTime();
@@ -251,7 +249,8 @@ class FutexMutexTest {
 
     @Test
     void anUnlockHereWakesAWaiterInAnotherProcess() throws Exception {
-        try (SharedRegion region = files.region("wake.region", 4096)) {  // not a page size: a region size, any size works
+        // not a page size: a region size, any size works
+        try (SharedRegion region = fixture.files().region("wake.region", 4096)) {
             MemorySegment data = region.data();
             FutexMutex mutex = new FutexMutex(data, 0);
             assertThat(mutex.tryLock()).isTrue();

@@ -20,7 +20,6 @@ class HeartbeatTest {
 
     private final IpcFixture fixture = IpcFixture.withOneThread();
     private final MemorySegment memory = fixture.arena().allocate(256, 64);
-    private final IpcFiles files = fixture.files();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
@@ -85,7 +84,7 @@ class HeartbeatTest {
     @Test
     void aProducerKilledMidStreamIsSeenGoneWithinTwoSeconds() throws Exception {
         long capacity = 16384;
-        try (SharedRegion region = files.region("heartbeat.ring", RingLayout.bytes(capacity),
+        try (SharedRegion region = fixture.files().region("heartbeat.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity));
                 ChildJvm child = ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(40)),
                         IpcFiles.childArgs(region, "spsc", "0", "0", String.valueOf(TimeBudget.scaled(Duration.ofSeconds(30)).toSeconds()), "beat"))) {

@@ -20,7 +20,6 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 @Task(id = "05.7", points = 10, title = "A many-producer ring buffer")
@@ -30,8 +29,6 @@ class MpscRingTest {
 
     private final IpcFixture fixture = IpcFixture.withThreadPool();
     private final MemorySegment ring = Rings.ring(fixture.arena(), CAPACITY);
-    private final ExecutorService executor = fixture.executor();
-    private final IpcFiles files = fixture.files();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
@@ -126,7 +123,7 @@ class MpscRingTest {
         List<Future<?>> producing = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int id = t;
-            producing.add(executor.submit(() -> {
+            producing.add(fixture.executor().submit(() -> {
                 long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(25)).toNanos();
                 for (long seq = 0; seq < perThread && System.nanoTime() < until; seq++) {
                     byte[] payload = RingProducer.payload(id, seq);
@@ -156,7 +153,7 @@ class MpscRingTest {
         long capacity = 262144;
         int producers = 3;
         int perProducer = 340_000;
-        try (SharedRegion region = files.region("mpsc.ring", RingLayout.bytes(capacity),
+        try (SharedRegion region = fixture.files().region("mpsc.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity))) {
             List<ChildJvm> children = new ArrayList<>();
             try {

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +26,6 @@ class SemaphoreAndEventTest {
     private final IpcFixture fixture = IpcFixture.withThreadPool();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
     private final MemorySegment memory = fixture.arena().allocate(256, 64);
-    private final ExecutorService executor = fixture.executor();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
@@ -114,7 +112,7 @@ class SemaphoreAndEventTest {
         @Test
         void acquireSleepsUntilAnotherThreadReleases() throws Exception {
             FutexSemaphore semaphore = new FutexSemaphore(memory, 0);
-            Future<Long> waiter = executor.submit(() -> {
+            Future<Long> waiter = fixture.executor().submit(() -> {
                 semaphore.acquire(WAKE_WAIT);
                 return System.nanoTime();
             });
@@ -137,7 +135,7 @@ class SemaphoreAndEventTest {
             FutexSemaphore semaphore = new FutexSemaphore(memory, 0);
             List<Future<Long>> waiters = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                waiters.add(executor.submit(() -> {
+                waiters.add(fixture.executor().submit(() -> {
                     semaphore.acquire(Duration.ofMillis(2500));
                     return System.nanoTime();
                 }));
@@ -168,7 +166,7 @@ class SemaphoreAndEventTest {
             long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(2)).toNanos();
             AtomicLong passes = new AtomicLong();
             AtomicLong slowest = new AtomicLong();
-            Future<?> other = executor.submit(() -> {
+            Future<?> other = fixture.executor().submit(() -> {
                 while (true) {
                     long start = System.nanoTime();
                     ping.acquire(TimeBudget.scaled(Duration.ofSeconds(3)));
@@ -207,14 +205,14 @@ class SemaphoreAndEventTest {
             AtomicLong taken = new AtomicLong();
             List<Future<?>> tasks = new ArrayList<>();
             for (int t = 0; t < 2; t++) {
-                tasks.add(executor.submit(() -> {
+                tasks.add(fixture.executor().submit(() -> {
                     for (int i = 0; i < perThread; i++) {
                         semaphore.acquire(TimeBudget.scaled(Duration.ofSeconds(3)));
                         taken.incrementAndGet();
                     }
                     return null;
                 }));
-                tasks.add(executor.submit(() -> {
+                tasks.add(fixture.executor().submit(() -> {
                     for (int i = 0; i < perThread; i++) {
                         semaphore.release(1);
                         if (i % 64 == 0) {
@@ -241,7 +239,7 @@ class SemaphoreAndEventTest {
         @Test
         void setWakesAWaiterInAnotherThreadAndPublishesWhatWasWrittenBefore() throws Exception {
             FutexEvent event = new FutexEvent(memory, 0);
-            Future<Long> waiter = executor.submit(() -> {
+            Future<Long> waiter = fixture.executor().submit(() -> {
                 event.await(WAKE_WAIT);
                 return memory.get(ValueLayout.JAVA_LONG, 64); // plain read after the await
             });
@@ -262,7 +260,7 @@ class SemaphoreAndEventTest {
             FutexEvent event = new FutexEvent(memory, 8);
             List<Future<?>> waiters = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                waiters.add(executor.submit(() -> {
+                waiters.add(fixture.executor().submit(() -> {
                     event.await(WAKE_WAIT);
                     return null;
                 }));

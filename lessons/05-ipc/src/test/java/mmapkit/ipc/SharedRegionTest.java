@@ -25,7 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,7 +39,6 @@ class SharedRegionTest {
 
     private final IpcFixture fixture = IpcFixture.withOneThread();
     private final IpcFiles files = fixture.files();
-    private final ExecutorService executor = fixture.executor();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
@@ -114,7 +112,8 @@ class SharedRegionTest {
     void attachWaitsForARegionThatIsCreatedLater() throws Exception {
         Path file = files.path("later.region");
         long start = System.nanoTime();
-        Future<SharedRegion> attached = executor.submit(() -> SharedRegion.attach(file, SIZE, VERSION, LONG_ENOUGH));
+        Future<SharedRegion> attached =
+                fixture.executor().submit(() -> SharedRegion.attach(file, SIZE, VERSION, LONG_ENOUGH));
         Thread.sleep(300);
         assertThat(attached.isDone()).as("attach(..., %s) must wait while the file does not exist; it ended with: %s",
                 LONG_ENOUGH, attached.isDone() ? outcome(attached) : "").isFalse();
@@ -137,7 +136,8 @@ class SharedRegionTest {
     void attachWaitsWhileTheFileIsEmptyOrUnpublished() throws Exception {
         Path file = files.path("staged.region");
         Files.createFile(file); // stage 1: the creator made the file, nothing more
-        Future<SharedRegion> attached = executor.submit(() -> SharedRegion.attach(file, SIZE, VERSION, LONG_ENOUGH));
+        Future<SharedRegion> attached =
+                fixture.executor().submit(() -> SharedRegion.attach(file, SIZE, VERSION, LONG_ENOUGH));
         Thread.sleep(200);
         assertThat(attached.isDone()).as("an empty file is a region being created (mapping it and reading the header"
                 + " would raise SIGBUS): attach must wait; it ended with: %s", attached.isDone() ? outcome(attached) : "")

@@ -18,7 +18,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +28,6 @@ class SpinLockAndSeqLockTest {
     private final IpcFixture fixture = IpcFixture.withThreadPool();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
     private final MemorySegment memory = fixture.arena().allocate(256, 64);
-    private final ExecutorService executor = fixture.executor();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
@@ -87,7 +85,7 @@ class SpinLockAndSeqLockTest {
         void lockWaitsUntilTheHolderUnlocks() throws Exception {
             SpinLock lock = new SpinLock(memory, 16);
             assertThat(lock.tryLock()).isTrue();
-            Future<Long> waiter = executor.submit(() -> {
+            Future<Long> waiter = fixture.executor().submit(() -> {
                 lock.lock(Duration.ofSeconds(15));
                 return System.nanoTime();
             });
@@ -108,7 +106,7 @@ class SpinLockAndSeqLockTest {
             int times = 25_000;
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                workers.add(executor.submit(() -> {
+                workers.add(fixture.executor().submit(() -> {
                     for (int i = 0; i < times; i++) {
                         lock.lock(Duration.ofSeconds(10));
                         try {
@@ -138,13 +136,6 @@ class SpinLockAndSeqLockTest {
 
         private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
         private static final Pattern DONE = Pattern.compile("done (\\d+)");
-
-        private final IpcFiles files = IpcFiles.create();
-
-        @AfterEach
-        void deleteFiles() {
-            files.close();
-        }
 
         @Test
         void aWriteStoresTheValueAndAdvancesTheSequenceByTwo() {
@@ -185,7 +176,7 @@ class SpinLockAndSeqLockTest {
             SeqLock lock = new SeqLock(memory, 0, 2);
             memory.set(ValueLayout.JAVA_LONG, 0, 1L); // a write under way: odd
             memory.set(ValueLayout.JAVA_LONG, 8, 111L); // half of it done
-            Future<long[]> reader = executor.submit(() -> lock.read(Duration.ofSeconds(15)));
+            Future<long[]> reader = fixture.executor().submit(() -> lock.read(Duration.ofSeconds(15)));
             Thread.sleep(150);
             assertThat(reader.isDone()).as("read must not return while the sequence is odd").isFalse();
             memory.set(ValueLayout.JAVA_LONG, 16, 222L);
@@ -195,7 +186,8 @@ class SpinLockAndSeqLockTest {
 
         @Test
         void aReaderNeverSeesATornValueWhileAnotherProcessWrites() throws Exception {
-            try (SharedRegion region = files.region("seqlock.region", 4096);  // not a page size: a region size, any size works
+            // not a page size: a region size, any size works
+            try (SharedRegion region = fixture.files().region("seqlock.region", 4096);
                     ChildJvm writer = ChildJvm.start(SeqLockWriter.class, TimeBudget.scaled(Duration.ofSeconds(30)),
                             IpcFiles.childArgs(region, String.valueOf(TimeBudget.scaled(Duration.ofSeconds(5)).toSeconds())))) {
                 SeqLock lock = new SeqLock(region.data(), 0, 4);

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 @Task(id = "05.6", points = 20, title = "A single-producer ring buffer")
@@ -32,8 +31,6 @@ class SpscRingTest {
 
     private final IpcFixture fixture = IpcFixture.withOneThread();
     private final MemorySegment ring = Rings.ring(fixture.arena(), CAPACITY);
-    private final ExecutorService executor = fixture.executor();
-    private final IpcFiles files = fixture.files();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
@@ -310,7 +307,7 @@ class SpscRingTest {
         long capacity = 4096;  // not a page size: a ring capacity
         MemorySegment small = Rings.ring(fixture.arena(), capacity);
         int count = 100_000;
-        Future<?> producing = executor.submit(() -> {
+        Future<?> producing = fixture.executor().submit(() -> {
             SpscRing producer = new SpscRing(small);
             long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(20)).toNanos();
             for (int seq = 0; seq < count && System.nanoTime() < until; seq++) {
@@ -337,7 +334,7 @@ class SpscRingTest {
     void aMillionRecordsFromAnotherProcessArriveOnceEachInOrderAndIntact() throws Exception {
         long capacity = 262144; // records of 32 to 80 bytes: it wraps around (with padding) about 200 times
         int count = 1_000_000;
-        try (SharedRegion region = files.region("spsc.ring", RingLayout.bytes(capacity),
+        try (SharedRegion region = fixture.files().region("spsc.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity));
                 ChildJvm child = ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(50)),
                         IpcFiles.childArgs(region, "spsc", "0", String.valueOf(count), String.valueOf(TimeBudget.scaled(Duration.ofSeconds(40)).toSeconds())))) {
