@@ -208,8 +208,8 @@ class FutexMutexTest {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             long[] result = new long[2];
-            Throwable thrown = catchThrowable(() -> System.arraycopy(TimeBudget.await(workers.get(thread), Duration.ofSeconds(20)), 0,
-                    result, 0, 2));
+            Throwable thrown = catchThrowable(() -> System.arraycopy(
+                    TimeBudget.await(workers.get(thread), Duration.ofSeconds(20)), 0, result, 0, 2));
             assertThat(thrown).as("thread %d of %d taking the mutex for very short sections for 2 s: a lock() that"
                     + " timed out after 3 s was never woken. After waking, take the word with getAndSet(2), not"
                     + " compareAndSet(0, 1): another sleeper may still wait, and only a 2 makes the next unlock wake"

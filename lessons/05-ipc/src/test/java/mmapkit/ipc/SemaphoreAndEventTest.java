@@ -192,8 +192,8 @@ class SemaphoreAndEventTest {
             }
             passes.set(Long.MIN_VALUE / 2);
             ping.release(1);
-            assertThat(catchThrowable(() -> TimeBudget.await(other, Duration.ofSeconds(10)))).as("the other thread of the ping-pong ends"
-                    + " without an error").isNull();
+            assertThat(catchThrowable(() -> TimeBudget.await(other, Duration.ofSeconds(10))))
+                    .as("the other thread of the ping-pong ends without an error").isNull();
             assertThat(slowest.get() / 1_000_000).as("the other thread's slowest acquire, in milliseconds").isLessThan(TimeBudget.scaledMillis(1_000));
             assertThat(rounds).as("rounds of ping-pong in 2 s").isGreaterThan(100);
         }

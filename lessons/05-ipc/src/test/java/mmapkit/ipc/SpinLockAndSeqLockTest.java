@@ -181,7 +181,8 @@ class SpinLockAndSeqLockTest {
             assertThat(reader.isDone()).as("read must not return while the sequence is odd").isFalse();
             memory.set(ValueLayout.JAVA_LONG, 16, 222L);
             LONG.setRelease(memory, 0L, 2L); // the write ends
-            assertThat(TimeBudget.await(reader, Duration.ofSeconds(20))).as("the value of the write that ended").containsExactly(111, 222);
+            assertThat(TimeBudget.await(reader, Duration.ofSeconds(20))).as("the value of the write that ended")
+                    .containsExactly(111, 222);
         }
 
         @Test
