@@ -1,10 +1,10 @@
 package mmapkit.dirty;
 
+import mmapkit.faults.bench.ScratchFiles;
 import mmapkit.faults.bench.ScratchFolder;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,32 +35,12 @@ final class KernelViewFiles implements AutoCloseable {
 
     /** A fresh file of {@code pages} pages that is one hole: nothing of it in the page cache, nothing dirty. */
     Path hole(String name, long pages) {
-        Path file = dir.resolve(name);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(pages * PAGE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return ScratchFiles.hole(dir.resolve(name), pages * PAGE);
     }
 
     /** A file of {@code pages} pages of ones, written with write() and fsync'ed: cached and clean. */
     Path synced(String name, long pages) {
-        Path file = dir.resolve(name);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ByteBuffer bytes = ByteBuffer.allocate((int) (pages * PAGE));
-            while (bytes.hasRemaining()) {
-                bytes.put((byte) 1);
-            }
-            bytes.flip();
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return ScratchFiles.filled(dir.resolve(name), pages * PAGE, (byte) 1);
     }
 
     Path dir() {

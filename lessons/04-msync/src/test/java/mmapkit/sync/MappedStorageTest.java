@@ -10,7 +10,7 @@ import mmapkit.course.TimeBudget;
 import mmapkit.faults.Advice;
 import mmapkit.faults.PageControl;
 import mmapkit.mapping.Pages;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import mmapkit.sync.process.LogWriter;
 import mmapkit.sync.process.PatternWriter;
 import org.junit.jupiter.api.AfterEach;

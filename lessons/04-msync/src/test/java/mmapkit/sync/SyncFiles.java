@@ -6,6 +6,7 @@ import mmapkit.dirty.DirtyProbes;
 import mmapkit.dirty.PageCacheState;
 import mmapkit.faults.Advice;
 import mmapkit.faults.PageControl;
+import mmapkit.faults.bench.ScratchFiles;
 import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
@@ -13,12 +14,7 @@ import mmapkit.mapping.Pages;
 import mmapkit.mapping.Probe;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Test files on a disk file system for the msync tests: on tmpfs a file's pages are never written
@@ -52,32 +48,12 @@ final class SyncFiles implements AutoCloseable {
 
     /** A fresh file of {@code pages} pages that is one hole: nothing of it cached, nothing dirty. */
     Path hole(String name, long pages) {
-        Path file = dir.resolve(name);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(pages * PAGE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return ScratchFiles.hole(dir.resolve(name), pages * PAGE);
     }
 
     /** A file of {@code bytes} bytes of {@code value}, written with write() and fsync'ed: cached and clean. */
     Path filled(String name, long bytes, byte value) {
-        Path file = dir.resolve(name);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) bytes);
-            while (buffer.hasRemaining()) {
-                buffer.put(value);
-            }
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return ScratchFiles.filled(dir.resolve(name), bytes, value);
     }
 
     /** A path in the folder; the file is not created. */

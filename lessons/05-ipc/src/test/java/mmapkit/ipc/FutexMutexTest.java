@@ -10,12 +10,11 @@ import mmapkit.course.Task;
 import mmapkit.course.TimeBudget;
 import mmapkit.ipc.natives.FutexCalls;
 import mmapkit.ipc.process.CounterWorker;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -24,28 +23,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 @Task(id = "05.4", points = 15, title = "A futex mutex across processes")
 class FutexMutexTest {
 
     private static final Duration CHILD_LIFETIME = TimeBudget.scaled(Duration.ofSeconds(45));
 
-    private final Arena arena = Arena.ofShared();
+    private final IpcFixture fixture = IpcFixture.withThreadPool();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
-    private final MemorySegment memory = arena.allocate(256, 64);
-    private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final IpcFiles files = IpcFiles.create();
+    private final MemorySegment memory = fixture.arena().allocate(256, 64);
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        arena.close();
-        files.close();
+        fixture.close();
     }
 
     private int word(long offset) {
@@ -93,12 +84,12 @@ class FutexMutexTest {
         FutexMutex mutex = new FutexMutex(memory, 0);
         assertThat(mutex.tryLock()).isTrue();
         Duration timeout = Duration.ofMillis(300);
-        Future<Throwable> waiter = executor.submit(() -> {
+        Future<Throwable> waiter = fixture.executor().submit(() -> {
             long start = System.nanoTime();
             Throwable thrown = catchThrowable(() -> mutex.lock(timeout));
             return thrown == null ? null : new TimedOut(thrown, (System.nanoTime() - start) / 1_000_000);
         });
-        Throwable outcome = waiter.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS);
+        Throwable outcome = TimeBudget.await(waiter, Duration.ofSeconds(20));
         assertThat(outcome == null ? "nothing: lock did not time out, it returned" : "it gave up")
                 .as("lock(%s) while another thread holds the mutex must give up", timeout).isEqualTo("it gave up");
         assertThat(outcome.getCause()).as("with a WaitTimeoutException").isInstanceOf(WaitTimeoutException.class);
@@ -118,7 +109,7 @@ class FutexMutexTest {
         long address = memory.address() + 128;
         assertThat(mutex.tryLock()).isTrue();
         CompletableFuture<String> tid = new CompletableFuture<>();
-        Future<Long> waiter = executor.submit(() -> {
+        Future<Long> waiter = fixture.executor().submit(() -> {
             tid.complete(Files.readSymbolicLink(threadSelf).getFileName().toString()); // "PID/task/TID"
             try {
                 mutex.lock(Duration.ofSeconds(5)); // the 3 s allowed below, and a margin
@@ -129,7 +120,7 @@ class FutexMutexTest {
             mutex.unlock();
             return acquired;
         });
-        Path syscall = Path.of("/proc/self/task", tid.get(TimeBudget.scaledMillis(10_000), TimeUnit.MILLISECONDS), "syscall");
+        Path syscall = Path.of("/proc/self/task", TimeBudget.await(tid, Duration.ofSeconds(10)), "syscall");
 
         long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(4)).toNanos();
         String where = "";
@@ -153,7 +144,7 @@ class FutexMutexTest {
 
         long unlocked = System.nanoTime();
         mutex.unlock();
-        long acquired = waiter.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS);
+        long acquired = TimeBudget.await(waiter, Duration.ofSeconds(20));
         assertThat((acquired - unlocked) / 1_000_000).as("milliseconds from unlock to the sleeper holding the mutex:"
                 + " unlock found 2, so it called FUTEX_WAKE (a lost wake-up leaves the sleeper until its timeout of 5 s)")
                 .isLessThan(TimeBudget.scaledMillis(3_000));
@@ -167,7 +158,7 @@ class FutexMutexTest {
         int times = 25_000;
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            workers.add(executor.submit(() -> {
+            workers.add(fixture.executor().submit(() -> {
                 for (int i = 0; i < times; i++) {
                     mutex.lock(TimeBudget.scaled(Duration.ofSeconds(3)));
                     try {
@@ -181,7 +172,7 @@ class FutexMutexTest {
             }));
         }
         for (Future<?> worker : workers) {
-            Throwable thrown = catchThrowable(() -> worker.get(TimeBudget.scaledMillis(30_000), TimeUnit.MILLISECONDS));
+            Throwable thrown = catchThrowable(() -> TimeBudget.await(worker, Duration.ofSeconds(30)));
             assertThat(thrown).as("%d threads x %d increments under the mutex, each lock bounded by 3 s: a lock() that"
                     + " timed out was not woken (a lost wake-up)", threads, times).isNull();
         }
@@ -197,7 +188,7 @@ class FutexMutexTest {
         long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(2)).toNanos();
         List<Future<long[]>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            workers.add(executor.submit(() -> {
+            workers.add(fixture.executor().submit(() -> {
                 long count = 0;
                 long slowest = 0;
                 while (System.nanoTime() < until) {
@@ -220,7 +211,7 @@ class FutexMutexTest {
             int thread = t;
             long[] result = new long[2];
             Throwable thrown = catchThrowable(() -> System.arraycopy(
-                    workers.get(thread).get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS), 0, result, 0, 2));
+                    TimeBudget.await(workers.get(thread), Duration.ofSeconds(20)), 0, result, 0, 2));
             assertThat(thrown).as("thread %d of %d taking the mutex for very short sections for 2 s: a lock() that"
                     + " timed out after 3 s was never woken. After waking, take the word with getAndSet(2), not"
                     + " compareAndSet(0, 1): another sleeper may still wait, and only a 2 makes the next unlock wake"
@@ -238,7 +229,8 @@ class FutexMutexTest {
     @Test
     void twoProcessesIncrementingUnderTheMutexReachTheExactTotal() throws Exception {
         int times = 100_000;
-        try (SharedRegion region = files.region("counter.region", 4096);  // not a page size: a region size, any size works
+        // not a page size: a region size, any size works
+        try (SharedRegion region = fixture.files().region("counter.region", 4096);
                 ChildJvm first = ChildJvm.start(CounterWorker.class, CHILD_LIFETIME, IpcFiles.childArgs(region, "" + times));
                 ChildJvm second = ChildJvm.start(CounterWorker.class, CHILD_LIFETIME, IpcFiles.childArgs(region, "" + times))) {
             long start = System.nanoTime();
@@ -259,7 +251,8 @@ class FutexMutexTest {
 
     @Test
     void anUnlockHereWakesAWaiterInAnotherProcess() throws Exception {
-        try (SharedRegion region = files.region("wake.region", 4096)) {  // not a page size: a region size, any size works
+        // not a page size: a region size, any size works
+        try (SharedRegion region = fixture.files().region("wake.region", 4096)) {
             MemorySegment data = region.data();
             FutexMutex mutex = new FutexMutex(data, 0);
             assertThat(mutex.tryLock()).isTrue();

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import mmapkit.course.Task;
 import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.RingProducer;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
@@ -19,14 +18,12 @@ class HeartbeatTest {
 
     private static final Duration MAX_SILENCE = Duration.ofSeconds(1);
 
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment memory = arena.allocate(256, 64);
-    private final IpcFiles files = IpcFiles.create();
+    private final IpcFixture fixture = IpcFixture.withOneThread();
+    private final MemorySegment memory = fixture.arena().allocate(256, 64);
 
     @AfterEach
-    void cleanUp() {
-        arena.close();
-        files.close();
+    void cleanUp() throws InterruptedException {
+        fixture.close();
     }
 
     @Test
@@ -87,7 +84,7 @@ class HeartbeatTest {
     @Test
     void aProducerKilledMidStreamIsSeenGoneWithinTwoSeconds() throws Exception {
         long capacity = 16384;
-        try (SharedRegion region = files.region("heartbeat.ring", RingLayout.bytes(capacity),
+        try (SharedRegion region = fixture.files().region("heartbeat.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity));
                 ChildJvm child = ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(40)),
                         IpcFiles.childArgs(region, "spsc", "0", "0",

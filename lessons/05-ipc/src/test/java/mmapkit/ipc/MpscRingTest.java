@@ -12,36 +12,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import mmapkit.course.Task;
 import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.RingProducer;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 @Task(id = "05.7", points = 10, title = "A many-producer ring buffer")
 class MpscRingTest {
 
     private static final long CAPACITY = 1024;
 
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment ring = Rings.ring(arena, CAPACITY);
-    private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final IpcFiles files = IpcFiles.create();
+    private final IpcFixture fixture = IpcFixture.withThreadPool();
+    private final MemorySegment ring = Rings.ring(fixture.arena(), CAPACITY);
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        arena.close();
-        files.close();
+        fixture.close();
     }
 
     @Test
@@ -125,14 +116,14 @@ class MpscRingTest {
 
     @Test
     void threadsOfOneProcessOfferAtOnceAndEachKeepsItsOrder() throws Exception {
-        MemorySegment shared = Rings.ring(arena, 16384);
+        MemorySegment shared = Rings.ring(fixture.arena(), 16384);
         MpscRing producer = new MpscRing(shared); // one instance for all threads
         int threads = 4;
         int perThread = 50_000;
         List<Future<?>> producing = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int id = t;
-            producing.add(executor.submit(() -> {
+            producing.add(fixture.executor().submit(() -> {
                 long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(25)).toNanos();
                 for (long seq = 0; seq < perThread && System.nanoTime() < until; seq++) {
                     byte[] payload = RingProducer.payload(id, seq);
@@ -151,7 +142,7 @@ class MpscRingTest {
         Rings.drain(consumer, checker, (long) threads * perThread, () -> producing.stream().allMatch(Future::isDone),
                 TimeBudget.scaled(Duration.ofSeconds(30)));
         for (Future<?> done : producing) {
-            done.get(TimeBudget.scaledMillis(5_000), TimeUnit.MILLISECONDS);
+            TimeBudget.await(done, Duration.ofSeconds(5));
         }
         assertThat(checker.total()).as("%d threads x %d records through one MpscRing: none lost, repeated or torn,"
                 + " each thread's in its order (%s)", threads, perThread, checker).isEqualTo((long) threads * perThread);
@@ -162,7 +153,7 @@ class MpscRingTest {
         long capacity = 262144;
         int producers = 3;
         int perProducer = 340_000;
-        try (SharedRegion region = files.region("mpsc.ring", RingLayout.bytes(capacity),
+        try (SharedRegion region = fixture.files().region("mpsc.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity))) {
             List<ChildJvm> children = new ArrayList<>();
             try {

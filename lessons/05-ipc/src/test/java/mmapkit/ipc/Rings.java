@@ -3,7 +3,7 @@ package mmapkit.ipc;
 import mmapkit.course.TimeBudget;
 
 import mmapkit.ipc.process.RingProducer;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -10,15 +10,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,16 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
 @Task(id = "05.5", points = 10, title = "Futex semaphores and events")
 class SemaphoreAndEventTest {
 
-    private final Arena arena = Arena.ofShared();
+    private final IpcFixture fixture = IpcFixture.withThreadPool();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
-    private final MemorySegment memory = arena.allocate(256, 64);
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final MemorySegment memory = fixture.arena().allocate(256, 64);
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        arena.close();
+        fixture.close();
     }
 
     private int word(long offset) {
@@ -118,7 +112,7 @@ class SemaphoreAndEventTest {
         @Test
         void acquireSleepsUntilAnotherThreadReleases() throws Exception {
             FutexSemaphore semaphore = new FutexSemaphore(memory, 0);
-            Future<Long> waiter = executor.submit(() -> {
+            Future<Long> waiter = fixture.executor().submit(() -> {
                 semaphore.acquire(WAKE_WAIT);
                 return System.nanoTime();
             });
@@ -141,7 +135,7 @@ class SemaphoreAndEventTest {
             FutexSemaphore semaphore = new FutexSemaphore(memory, 0);
             List<Future<Long>> waiters = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                waiters.add(executor.submit(() -> {
+                waiters.add(fixture.executor().submit(() -> {
                     semaphore.acquire(Duration.ofMillis(2500));
                     return System.nanoTime();
                 }));
@@ -153,7 +147,7 @@ class SemaphoreAndEventTest {
             int timedOut = 0;
             for (Future<Long> waiter : waiters) {
                 try {
-                    waiter.get(TimeBudget.scaledMillis(15_000), TimeUnit.MILLISECONDS);
+                    TimeBudget.await(waiter, Duration.ofSeconds(15));
                     acquired++;
                 } catch (java.util.concurrent.ExecutionException e) {
                     assertThat(e.getCause()).as("a waiter without a permit").isInstanceOf(WaitTimeoutException.class);
@@ -172,7 +166,7 @@ class SemaphoreAndEventTest {
             long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(2)).toNanos();
             AtomicLong passes = new AtomicLong();
             AtomicLong slowest = new AtomicLong();
-            Future<?> other = executor.submit(() -> {
+            Future<?> other = fixture.executor().submit(() -> {
                 while (true) {
                     long start = System.nanoTime();
                     ping.acquire(TimeBudget.scaled(Duration.ofSeconds(3)));
@@ -198,7 +192,7 @@ class SemaphoreAndEventTest {
             }
             passes.set(Long.MIN_VALUE / 2);
             ping.release(1);
-            assertThat(catchThrowable(() -> other.get(TimeBudget.scaledMillis(10_000), TimeUnit.MILLISECONDS)))
+            assertThat(catchThrowable(() -> TimeBudget.await(other, Duration.ofSeconds(10))))
                     .as("the other thread of the ping-pong ends without an error").isNull();
             assertThat(slowest.get() / 1_000_000).as("the other thread's slowest acquire, in milliseconds")
                     .isLessThan(TimeBudget.scaledMillis(1_000));
@@ -212,14 +206,14 @@ class SemaphoreAndEventTest {
             AtomicLong taken = new AtomicLong();
             List<Future<?>> tasks = new ArrayList<>();
             for (int t = 0; t < 2; t++) {
-                tasks.add(executor.submit(() -> {
+                tasks.add(fixture.executor().submit(() -> {
                     for (int i = 0; i < perThread; i++) {
                         semaphore.acquire(TimeBudget.scaled(Duration.ofSeconds(3)));
                         taken.incrementAndGet();
                     }
                     return null;
                 }));
-                tasks.add(executor.submit(() -> {
+                tasks.add(fixture.executor().submit(() -> {
                     for (int i = 0; i < perThread; i++) {
                         semaphore.release(1);
                         if (i % 64 == 0) {
@@ -246,7 +240,7 @@ class SemaphoreAndEventTest {
         @Test
         void setWakesAWaiterInAnotherThreadAndPublishesWhatWasWrittenBefore() throws Exception {
             FutexEvent event = new FutexEvent(memory, 0);
-            Future<Long> waiter = executor.submit(() -> {
+            Future<Long> waiter = fixture.executor().submit(() -> {
                 event.await(WAKE_WAIT);
                 return memory.get(ValueLayout.JAVA_LONG, 64); // plain read after the await
             });
@@ -269,7 +263,7 @@ class SemaphoreAndEventTest {
             FutexEvent event = new FutexEvent(memory, 8);
             List<Future<?>> waiters = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                waiters.add(executor.submit(() -> {
+                waiters.add(fixture.executor().submit(() -> {
                     event.await(WAKE_WAIT);
                     return null;
                 }));

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import mmapkit.course.Task;
 import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.StoreWriter;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,14 +37,12 @@ class SharedRegionTest {
     private static final Duration SHORT = Duration.ofMillis(300);
     private static final Duration LONG_ENOUGH = TimeBudget.scaled(Duration.ofSeconds(15));
 
-    private final IpcFiles files = IpcFiles.create();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    private final IpcFixture fixture = IpcFixture.withOneThread();
+    private final IpcFiles files = fixture.files();
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        files.close();
+        fixture.close();
     }
 
     private static ByteBuffer header(Path file) throws IOException {
@@ -116,7 +112,8 @@ class SharedRegionTest {
     void attachWaitsForARegionThatIsCreatedLater() throws Exception {
         Path file = files.path("later.region");
         long start = System.nanoTime();
-        Future<SharedRegion> attached = executor.submit(() -> SharedRegion.attach(file, SIZE, VERSION, LONG_ENOUGH));
+        Future<SharedRegion> attached =
+                fixture.executor().submit(() -> SharedRegion.attach(file, SIZE, VERSION, LONG_ENOUGH));
         Thread.sleep(300);
         assertThat(attached.isDone()).as("attach(..., %s) must wait while the file does not exist; it ended with: %s",
                 LONG_ENOUGH, attached.isDone() ? outcome(attached) : "").isFalse();
@@ -139,7 +136,8 @@ class SharedRegionTest {
     void attachWaitsWhileTheFileIsEmptyOrUnpublished() throws Exception {
         Path file = files.path("staged.region");
         Files.createFile(file); // stage 1: the creator made the file, nothing more
-        Future<SharedRegion> attached = executor.submit(() -> SharedRegion.attach(file, SIZE, VERSION, LONG_ENOUGH));
+        Future<SharedRegion> attached =
+                fixture.executor().submit(() -> SharedRegion.attach(file, SIZE, VERSION, LONG_ENOUGH));
         Thread.sleep(200);
         assertThat(attached.isDone()).as("an empty file is a region being created (mapping it and reading the header"
                 + " would raise SIGBUS): attach must wait; it ended with: %s", attached.isDone() ? outcome(attached) : "")

@@ -7,38 +7,31 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import mmapkit.course.Task;
 import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.SeqLockWriter;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 @Task(id = "05.3", points = 10, title = "Spin locks and seqlocks")
 class SpinLockAndSeqLockTest {
 
-    private final Arena arena = Arena.ofShared();
+    private final IpcFixture fixture = IpcFixture.withThreadPool();
     /** 256 bytes of native memory, zero, on a 64-byte boundary. */
-    private final MemorySegment memory = arena.allocate(256, 64);
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final MemorySegment memory = fixture.arena().allocate(256, 64);
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        arena.close();
+        fixture.close();
     }
 
     private static long millisSince(long startNanos) {
@@ -92,7 +85,7 @@ class SpinLockAndSeqLockTest {
         void lockWaitsUntilTheHolderUnlocks() throws Exception {
             SpinLock lock = new SpinLock(memory, 16);
             assertThat(lock.tryLock()).isTrue();
-            Future<Long> waiter = executor.submit(() -> {
+            Future<Long> waiter = fixture.executor().submit(() -> {
                 lock.lock(Duration.ofSeconds(15));
                 return System.nanoTime();
             });
@@ -100,7 +93,7 @@ class SpinLockAndSeqLockTest {
             assertThat(waiter.isDone()).as("lock() must wait while the lock is held").isFalse();
             long unlocked = System.nanoTime();
             lock.unlock();
-            long acquired = waiter.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS);
+            long acquired = TimeBudget.await(waiter, Duration.ofSeconds(20));
             assertThat((acquired - unlocked) / 1_000_000).as("milliseconds from unlock to the waiter holding it: it"
                     + " backs off, but never by more than a few milliseconds").isLessThan(TimeBudget.scaledMillis(3_000));
             assertThat(lock.isLocked()).as("the waiter holds it now").isTrue();
@@ -113,7 +106,7 @@ class SpinLockAndSeqLockTest {
             int times = 25_000;
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                workers.add(executor.submit(() -> {
+                workers.add(fixture.executor().submit(() -> {
                     for (int i = 0; i < times; i++) {
                         lock.lock(Duration.ofSeconds(10));
                         try {
@@ -127,7 +120,7 @@ class SpinLockAndSeqLockTest {
                 }));
             }
             for (Future<?> worker : workers) {
-                worker.get(TimeBudget.scaledMillis(40_000), TimeUnit.MILLISECONDS);
+                TimeBudget.await(worker, Duration.ofSeconds(40));
             }
             assertThat(memory.get(ValueLayout.JAVA_LONG, 64))
                     .as("%d threads x %d plain read-add-write steps, each under the lock: with mutual exclusion (a"
@@ -143,13 +136,6 @@ class SpinLockAndSeqLockTest {
 
         private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
         private static final Pattern DONE = Pattern.compile("done (\\d+)");
-
-        private final IpcFiles files = IpcFiles.create();
-
-        @AfterEach
-        void deleteFiles() {
-            files.close();
-        }
 
         @Test
         void aWriteStoresTheValueAndAdvancesTheSequenceByTwo() {
@@ -190,18 +176,19 @@ class SpinLockAndSeqLockTest {
             SeqLock lock = new SeqLock(memory, 0, 2);
             memory.set(ValueLayout.JAVA_LONG, 0, 1L); // a write under way: odd
             memory.set(ValueLayout.JAVA_LONG, 8, 111L); // half of it done
-            Future<long[]> reader = executor.submit(() -> lock.read(Duration.ofSeconds(15)));
+            Future<long[]> reader = fixture.executor().submit(() -> lock.read(Duration.ofSeconds(15)));
             Thread.sleep(150);
             assertThat(reader.isDone()).as("read must not return while the sequence is odd").isFalse();
             memory.set(ValueLayout.JAVA_LONG, 16, 222L);
             LONG.setRelease(memory, 0L, 2L); // the write ends
-            assertThat(reader.get(TimeBudget.scaledMillis(20_000), TimeUnit.MILLISECONDS))
-                    .as("the value of the write that ended").containsExactly(111, 222);
+            assertThat(TimeBudget.await(reader, Duration.ofSeconds(20))).as("the value of the write that ended")
+                    .containsExactly(111, 222);
         }
 
         @Test
         void aReaderNeverSeesATornValueWhileAnotherProcessWrites() throws Exception {
-            try (SharedRegion region = files.region("seqlock.region", 4096);  // not a page size: a region size, any size works
+            // not a page size: a region size, any size works
+            try (SharedRegion region = fixture.files().region("seqlock.region", 4096);
                     ChildJvm writer = ChildJvm.start(SeqLockWriter.class, TimeBudget.scaled(Duration.ofSeconds(30)),
                             IpcFiles.childArgs(region, String.valueOf(TimeBudget.scaled(Duration.ofSeconds(5)).toSeconds())))) {
                 SeqLock lock = new SeqLock(region.data(), 0, 4);

@@ -12,38 +12,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import mmapkit.course.Task;
 import mmapkit.course.TimeBudget;
 import mmapkit.ipc.process.RingProducer;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 @Task(id = "05.6", points = 20, title = "A single-producer ring buffer")
 class SpscRingTest {
 
     private static final long CAPACITY = 1024;
 
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment ring = Rings.ring(arena, CAPACITY);
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
-    private final IpcFiles files = IpcFiles.create();
+    private final IpcFixture fixture = IpcFixture.withOneThread();
+    private final MemorySegment ring = Rings.ring(fixture.arena(), CAPACITY);
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-        arena.close();
-        files.close();
+        fixture.close();
     }
 
     /** A record as a handler saw it (the payload copied: it is valid only during the call). */
@@ -315,9 +306,9 @@ class SpscRingTest {
     @Test
     void aProducerThreadSendsManyRecordsThroughASmallRingThatWrapsAround() throws Exception {
         long capacity = 4096;  // not a page size: a ring capacity
-        MemorySegment small = Rings.ring(arena, capacity);
+        MemorySegment small = Rings.ring(fixture.arena(), capacity);
         int count = 100_000;
-        Future<?> producing = executor.submit(() -> {
+        Future<?> producing = fixture.executor().submit(() -> {
             SpscRing producer = new SpscRing(small);
             long until = System.nanoTime() + TimeBudget.scaled(Duration.ofSeconds(20)).toNanos();
             for (int seq = 0; seq < count && System.nanoTime() < until; seq++) {
@@ -334,7 +325,7 @@ class SpscRingTest {
         RingReader consumer = new RingReader(small);
         Rings.Checker checker = new Rings.Checker(1);
         Rings.drain(consumer, checker, count, producing::isDone, TimeBudget.scaled(Duration.ofSeconds(25)));
-        producing.get(TimeBudget.scaledMillis(5_000), TimeUnit.MILLISECONDS);
+        TimeBudget.await(producing, Duration.ofSeconds(5));
         assertThat(checker.total()).as("%d records of 32 to 80 bytes through a ring of %d bytes (it wrapped about %d"
                 + " times): every one arrives once, in order, intact (%s)", count, capacity,
                 consumer.position() / capacity, checker).isEqualTo(count);
@@ -344,7 +335,7 @@ class SpscRingTest {
     void aMillionRecordsFromAnotherProcessArriveOnceEachInOrderAndIntact() throws Exception {
         long capacity = 262144; // records of 32 to 80 bytes: it wraps around (with padding) about 200 times
         int count = 1_000_000;
-        try (SharedRegion region = files.region("spsc.ring", RingLayout.bytes(capacity),
+        try (SharedRegion region = fixture.files().region("spsc.ring", RingLayout.bytes(capacity),
                 data -> RingLayout.initialise(data, capacity));
                 ChildJvm child = ChildJvm.start(RingProducer.class, TimeBudget.scaled(Duration.ofSeconds(50)),
                         IpcFiles.childArgs(region, "spsc", "0", String.valueOf(count),

@@ -10,7 +10,7 @@ import mmapkit.device.sim.DeviceLayout;
 import mmapkit.device.sim.FramebufferDevice;
 import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.ipc.SharedRegion;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

@@ -19,7 +19,7 @@ import mmapkit.mapping.natives.NativeCallException;
 import mmapkit.mapping.proc.MapsEntry;
 import mmapkit.mapping.proc.ProcMaps;
 import mmapkit.mapping.proc.ProcStatus;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -18,7 +18,7 @@ import mmapkit.mapping.RawMapping;
 import mmapkit.mapping.natives.NativeCallException;
 import mmapkit.mapping.proc.MapsEntry;
 import mmapkit.mapping.proc.ProcStatus;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,10 @@
 package mmapkit.course;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * How long a graded test waits for something that must happen, on this machine.
@@ -51,6 +55,19 @@ public final class TimeBudget {
     /** {@code millis} multiplied by the scale of this run, in milliseconds. */
     public static long scaledMillis(long millis) {
         return Math.round(millis * scale());
+    }
+
+    /**
+     * The result of {@code future}, waited for at most {@code budget} multiplied by the scale of this run:
+     * {@code future.get(...)} with a scaled budget, for a test that waits for a thread it started.
+     *
+     * @throws TimeoutException     when {@code future} is not done within the scaled budget
+     * @throws ExecutionException   when the task threw (its exception is the cause)
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public static <T> T await(Future<T> future, Duration budget)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return future.get(scaled(budget).toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**

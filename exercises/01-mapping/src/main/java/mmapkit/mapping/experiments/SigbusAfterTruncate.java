@@ -3,6 +3,7 @@ package mmapkit.mapping.experiments;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
 import mmapkit.mapping.Pages;
+import mmapkit.mapping.process.ChildJvm;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -11,18 +12,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * Experiment: truncate a mapped file, then touch a page that is now past its end. The kernel
  * sends SIGBUS; the JVM turns it into {@link InternalError} for a memory segment access. Done in
- * a child JVM (same java, same class path), bounded by a timeout and destroyed at the end.
+ * a child JVM ({@link ChildJvm}: same java, same class path), bounded by a timeout and killed at the end.
  */
 public final class SigbusAfterTruncate {
 
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private SigbusAfterTruncate() {
     }
@@ -32,25 +32,14 @@ public final class SigbusAfterTruncate {
             child();
             return;
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), SigbusAfterTruncate.class.getName(), "child"));
-        System.out.println("parent: starting a child JVM (timeout " + TIMEOUT_SECONDS + " s)");
-        Path report = Files.createTempFile("sigbus-child-", ".txt");
-        Process process = null;
-        try {
-            // the child writes to a file, so that a child that hangs cannot block the parent's read
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(report.toFile()).start();
-            boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Files.readString(report).lines().forEach(line -> System.out.println("  child| " + line));
-            System.out.println(finished
-                    ? "parent: the child exited with status " + process.exitValue()
-                    : "parent: the child did not finish in " + TIMEOUT_SECONDS + " s and is killed");
-        } finally {
-            if (process != null) {
-                process.destroyForcibly();
-            }
-            Files.deleteIfExists(report);
+        System.out.println("parent: starting a child JVM (timeout " + TIMEOUT.toSeconds() + " s)");
+        // the child's output goes to a file, so that a child that hangs cannot block the parent's read
+        try (ChildJvm child = ChildJvm.start(SigbusAfterTruncate.class, TIMEOUT, "child")) {
+            OptionalInt status = child.awaitExit();
+            child.outputLines().forEach(line -> System.out.println("  child| " + line));
+            System.out.println(status.isPresent()
+                    ? "parent: the child exited with status " + status.getAsInt()
+                    : "parent: the child did not finish in " + TIMEOUT.toSeconds() + " s and is killed");
         }
     }
 

@@ -9,6 +9,7 @@ import mmapkit.faults.natives.ResidencyCalls;
 import mmapkit.faults.pager.LazyRegion;
 import mmapkit.faults.pager.PageSource;
 import mmapkit.mapping.Pages;
+import mmapkit.mapping.process.ChildJvm;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -17,14 +18,12 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Experiment: a file served lazily by a pager in user space, with userfaultfd. With a {@link LazyRegion}
@@ -55,7 +54,7 @@ public final class LazyFile {
                 latency(channel);
             }
             garbageCollections();
-            javaTouch(folder.resolve("child.txt"));
+            javaTouch();
         } finally {
             ScratchFolder.deleteTree(folder);
         }
@@ -178,16 +177,13 @@ public final class LazyFile {
     }
 
     /** The same, with reads in Java code, in a child JVM that gets 5 s. */
-    private static void javaTouch(Path childOutput) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), LazyFile.class.getName(), TOUCH_IN_JAVA)
-                .redirectErrorStream(true).redirectOutput(childOutput.toFile()).start();
-        boolean ended = child.waitFor(5, TimeUnit.SECONDS);
-        if (!ended) {
-            child.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    private static void javaTouch() throws InterruptedException {
+        boolean ended;
+        String output;
+        try (ChildJvm child = ChildJvm.start(LazyFile.class, Duration.ofSeconds(5), TOUCH_IN_JAVA)) {
+            ended = child.awaitExit().isPresent();
+            output = child.output().strip();
         }
-        String output = Files.readString(childOutput).strip();
         System.out.println();
         System.out.println("The same with reads in Java code (MemorySegment.get on the region), in a child JVM:");
         System.out.println(ended ? "it ended: " + output

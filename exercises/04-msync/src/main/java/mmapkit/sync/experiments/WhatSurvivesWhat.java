@@ -4,10 +4,10 @@ import mmapkit.dirty.PageCacheState;
 import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.faults.bench.Table;
 import mmapkit.mapping.Pages;
+import mmapkit.mapping.process.ChildJvm;
 import mmapkit.sync.MappedStorage;
 import mmapkit.sync.Msync;
 import mmapkit.sync.SyncFlag;
-import mmapkit.sync.process.ChildJvm;
 import mmapkit.sync.process.PatternWriter;
 import mmapkit.sync.sim.SimulatedPageCache;
 

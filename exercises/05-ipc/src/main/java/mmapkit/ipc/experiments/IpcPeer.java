@@ -1,7 +1,7 @@
 package mmapkit.ipc.experiments;
 
 import mmapkit.faults.bench.ScratchFolder;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;

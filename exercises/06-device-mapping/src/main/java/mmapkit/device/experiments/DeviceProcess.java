@@ -3,7 +3,7 @@ package mmapkit.device.experiments;
 import mmapkit.device.fb.FramebufferDriver;
 import mmapkit.device.process.FramebufferDeviceMain;
 import mmapkit.faults.bench.ScratchFolder;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -6,17 +6,18 @@ import static mmapkit.mapping.natives.MemoryMapCalls.PROT_WRITE;
 
 import mmapkit.mapping.Pages;
 import mmapkit.mapping.RawMapping;
+import mmapkit.mapping.process.ChildJvm;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,14 +27,14 @@ import java.util.stream.Stream;
  * Through the toolkit's segment the bounds check stops it; through a raw address, as C code would
  * store, it hits the guard page and the kernel sends SIGSEGV (not SIGBUS, which a page past the
  * end of a file gives). The JVM turns no SIGSEGV of a memory access into an exception: it writes
- * its fatal error report and ends. So the store runs in a child JVM (same java, same class path),
- * bounded by a timeout and destroyed at the end, with its error report in a temporary folder and
+ * its fatal error report and ends. So the store runs in a child JVM ({@link ChildJvm}: same java, same
+ * class path), bounded by a timeout and killed at the end, with its error report in a temporary folder and
  * core dumps off; the parent prints the child's lines, its exit status and the signal the report
  * names.
  */
 public final class GuardPageSigsegv {
 
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern GUARD_LINE = Pattern.compile("guard page at 0x([0-9a-f]+)");
     private static final Pattern SIGINFO = Pattern.compile("siginfo: si_signo: \\d+ \\((\\w+)\\), si_code: \\d+ \\((\\w+)\\),"
             + " si_addr: 0x([0-9a-f]+)");
@@ -47,34 +48,26 @@ public final class GuardPageSigsegv {
             return;
         }
         Path folder = Files.createTempDirectory("guard-page-");
-        Path output = folder.resolve("child.txt");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-XX:ErrorFile=" + folder.resolve("hs_err_pid%p.log"), "-XX:-CreateCoredumpOnCrash",
-                "-cp", System.getProperty("java.class.path"), GuardPageSigsegv.class.getName(), "child"));
-        System.out.println("parent: starting a child JVM (timeout " + TIMEOUT_SECONDS + " s)");
-        Process process = null;
-        try {
-            // the child writes to a file, so that a child that hangs cannot block the parent's read
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            List<String> lines = Files.readAllLines(output);
+        List<String> jvmOptions = List.of("-XX:ErrorFile=" + folder.resolve("hs_err_pid%p.log"),
+                "-XX:-CreateCoredumpOnCrash");
+        System.out.println("parent: starting a child JVM (timeout " + TIMEOUT.toSeconds() + " s)");
+        // the child's output goes to a file, so that a child that hangs cannot block the parent's read
+        try (ChildJvm child = ChildJvm.start(GuardPageSigsegv.class, TIMEOUT, jvmOptions, "child")) {
+            OptionalInt status = child.awaitExit();
+            List<String> lines = child.outputLines();
             // the child's own lines; the JVM's crash banner (lines starting with #) is summed up below
             lines.stream().filter(line -> !line.startsWith("#") && !line.isBlank() && !line.startsWith("["))
                     .forEach(line -> System.out.println("  child| " + line));
-            if (!finished) {
-                System.out.println("parent: the child did not finish in " + TIMEOUT_SECONDS + " s and is killed");
+            if (status.isEmpty()) {
+                System.out.println("parent: the child did not finish in " + TIMEOUT.toSeconds() + " s and is killed");
                 return;
             }
-            System.out.println("parent: the child exited with status " + process.exitValue());
+            System.out.println("parent: the child exited with status " + status.getAsInt());
             lines.stream().filter(line -> line.startsWith("#") && line.contains("(0x")).findFirst()
                     .ifPresent(line -> System.out.println("parent: the child's JVM printed a fatal error banner: "
                             + line.substring(1).strip().replaceFirst(" at pc=.*", "")));
             report(folder, lines);
         } finally {
-            if (process != null) {
-                process.destroyForcibly();
-            }
             try (Stream<Path> files = Files.walk(folder)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(file);

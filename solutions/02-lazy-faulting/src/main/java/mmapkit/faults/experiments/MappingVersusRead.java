@@ -4,6 +4,7 @@ import mmapkit.faults.bench.Bench;
 import mmapkit.faults.bench.Comparison;
 import mmapkit.faults.bench.Result;
 import mmapkit.faults.bench.Sample;
+import mmapkit.faults.bench.ScratchFiles;
 import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.faults.bench.Summary;
 import mmapkit.faults.bench.Table;
@@ -331,20 +332,8 @@ public final class MappingVersusRead {
 
     /** Writes the file with random longs, flushes it, and reads it once, so every page is cached and clean. */
     private static void write(Path file) throws IOException {
-        SplittableRandom random = new SplittableRandom(7);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer chunk = ByteBuffer.allocateDirect(BUFFER);
-            for (long position = 0; position < SIZE; position += BUFFER) {
-                chunk.clear();
-                while (chunk.hasRemaining()) {
-                    chunk.putLong(random.nextLong());
-                }
-                chunk.flip();
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk, position + chunk.position());
-                }
-            }
-            channel.force(false);
+        ScratchFiles.randomLongs(file, SIZE, 7);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer sink = ByteBuffer.allocateDirect(BUFFER);
             long position = 0;
             int read;

@@ -5,13 +5,13 @@ import mmapkit.dirty.MemInfo;
 import mmapkit.dirty.PageCacheState;
 import mmapkit.faults.Advice;
 import mmapkit.faults.PageControl;
+import mmapkit.faults.bench.ScratchFiles;
 import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
 import mmapkit.mapping.Pages;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -38,9 +38,7 @@ public final class DirtyPagesComeAndGo {
     public static void main(String[] args) throws IOException {
         Path file = Files.createTempFile(ScratchFolder.onDisk(), "dirty-pages-", ".bin");
         try {
-            try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
-                sparse.setLength(FILE_PAGES * PAGE); // a hole: no page of it in the page cache yet
-            }
+            ScratchFiles.hole(file, FILE_PAGES * PAGE); // no page of it in the page cache yet
             System.out.println("A fresh file of " + FILE_PAGES + " pages on " + ScratchFolder.fileSystemType(file)
                     + " (a hole, nothing cached), mapped with MADV_RANDOM; stores to " + WRITTEN_PAGES + " pages:");
             System.out.println(cachestatNote());

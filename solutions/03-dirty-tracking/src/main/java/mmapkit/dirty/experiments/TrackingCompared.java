@@ -16,6 +16,7 @@ import mmapkit.faults.PageRun;
 import mmapkit.faults.bench.Bench;
 import mmapkit.faults.bench.Comparison;
 import mmapkit.faults.bench.Result;
+import mmapkit.faults.bench.ScratchFiles;
 import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.faults.bench.Summary;
 import mmapkit.faults.bench.Table;
@@ -26,16 +27,11 @@ import mmapkit.mapping.Pages;
 import mmapkit.mapping.RawMapping;
 import mmapkit.mapping.natives.MemoryMapCalls;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -82,10 +78,8 @@ public final class TrackingCompared {
         Path written = Files.createTempFile(folder, "tracking-compared-", ".bin");
         Path sparse = Files.createTempFile(folder, "tracking-compared-sparse-", ".bin");
         try {
-            writeAndFlush(written);
-            try (RandomAccessFile hole = new RandomAccessFile(sparse.toFile(), "rw")) {
-                hole.setLength(SIZE); // a hole: nothing cached, nothing on disk
-            }
+            ScratchFiles.randomLongs(written, SIZE, 1); // written with write() and fsync'ed: cached and clean
+            ScratchFiles.hole(sparse, SIZE); // a hole: nothing cached, nothing on disk
             System.out.printf("Two %d MiB files (%d pages of %d bytes) on %s, each mapped SHARED with no dirty page:%n"
                     + "A: filled with write() and fsync'ed, so cached in the folios write() chose;%n"
                     + "B: sparse (a hole), mapped with MADV_RANDOM, so each page is cached alone when first read.%n%n",
@@ -408,24 +402,5 @@ public final class TrackingCompared {
             offsets[i] = random.nextLong(PAGES) * PAGE + random.nextLong(PAGE / Long.BYTES) * Long.BYTES;
         }
         return offsets;
-    }
-
-    /** Writes the file with random bytes and flushes it: every page cached and clean. */
-    private static void writeAndFlush(Path file) throws IOException {
-        SplittableRandom random = new SplittableRandom(1);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer chunk = ByteBuffer.allocateDirect((int) MIB);
-            for (long position = 0; position < SIZE; position += MIB) {
-                chunk.clear();
-                while (chunk.hasRemaining()) {
-                    chunk.putLong(random.nextLong());
-                }
-                chunk.flip();
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk, position + chunk.position());
-                }
-            }
-            channel.force(true);
-        }
     }
 }

@@ -6,13 +6,13 @@ import mmapkit.dirty.PageCacheState;
 import mmapkit.dirty.WritebackSettings;
 import mmapkit.faults.Advice;
 import mmapkit.faults.PageControl;
+import mmapkit.faults.bench.ScratchFiles;
 import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
 import mmapkit.mapping.Pages;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -49,9 +49,7 @@ public final class WritebackTimeline {
         }
         Path file = Files.createTempFile(ScratchFolder.onDisk(), "writeback-", ".bin");
         try {
-            try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
-                sparse.setLength(PAGES * PAGE);
-            }
+            ScratchFiles.hole(file, PAGES * PAGE);
             try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED)) {
                 MemorySegment pages = mapping.segment();
                 PageControl.advise(pages, Advice.RANDOM);

@@ -7,6 +7,7 @@ import mmapkit.faults.bench.Bench;
 import mmapkit.faults.bench.Comparison;
 import mmapkit.faults.bench.Result;
 import mmapkit.faults.bench.Sample;
+import mmapkit.faults.bench.ScratchFiles;
 import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.faults.bench.Summary;
 import mmapkit.faults.bench.Table;
@@ -19,7 +20,6 @@ import mmapkit.sync.DirtyFlush;
 import mmapkit.sync.Msync;
 import mmapkit.sync.SyncFlag;
 
-import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -51,9 +51,7 @@ public final class MsyncCost {
 
     public static void main(String[] args) throws Exception {
         Path file = Files.createTempFile(ScratchFolder.onDisk(), "msync-cost-", ".bin");
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(SIZE);
-        }
+        ScratchFiles.hole(file, SIZE);
         try (MappedFile mapping = MappedFile.map(file, MapMode.SHARED)) {
             MemorySegment segment = mapping.segment();
             PageControl.advise(segment, Advice.RANDOM);

@@ -2,7 +2,7 @@ package mmapkit.ipc.experiments;
 
 import mmapkit.faults.bench.Summary;
 import mmapkit.faults.bench.Table;
-import mmapkit.sync.process.ChildJvm;
+import mmapkit.mapping.process.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package mmapkit.sync.process;
+package mmapkit.mapping.process;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,13 +16,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * A child JVM that runs a {@code main} class of the code at hand, bounded in time and killed when
- * closed: what the kit's kill tests, crash experiments, IPC tests and benchmarks start.
+ * closed: what the kit's signal experiments, kill tests, crash experiments, IPC tests and benchmarks
+ * start, from module 01 on (the one launcher of the kit: later modules use this one).
  *
  * {@snippet :
  * try (ChildJvm child = ChildJvm.start(PatternWriter.class, Duration.ofSeconds(30), file.toString(), "16")) {
@@ -333,13 +335,27 @@ public final class ChildJvm implements AutoCloseable {
      * @throws IllegalStateException when it is still running at the timeout (it is killed then)
      */
     public int waitFor() throws InterruptedException {
-        long left = deadlineNanos - System.nanoTime();
-        if (left > 0 && process.waitFor(left, TimeUnit.NANOSECONDS)) {
-            return process.exitValue();
+        OptionalInt status = awaitExit();
+        if (status.isPresent()) {
+            return status.getAsInt();
         }
-        kill();
         throw new IllegalStateException(description + " did not finish before its timeout and was killed; it printed:\n"
                 + printed());
+    }
+
+    /**
+     * Waits for the child to exit by itself, at most until its timeout, for a caller to whom a child
+     * that never ends is an answer rather than an error (an experiment that shows a hang).
+     *
+     * @return its exit status, or nothing when it was still running at its timeout: it is killed then
+     */
+    public OptionalInt awaitExit() throws InterruptedException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0 && process.waitFor(left, TimeUnit.NANOSECONDS)) {
+            return OptionalInt.of(process.exitValue());
+        }
+        kill();
+        return OptionalInt.empty();
     }
 
     /**
