@@ -7,15 +7,17 @@ import static mmapkit.mapping.natives.MemoryMapCalls.PROT_WRITE;
 import mmapkit.faults.MemoryCgroup;
 import mmapkit.mapping.Pages;
 import mmapkit.mapping.RawMapping;
+import mmapkit.mapping.process.ChildJvm;
 import mmapkit.mapping.proc.OomScore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +35,7 @@ public final class OutOfMemoryInACgroup {
     private static final long MIB = 1L << 20;
     private static final long LIMIT = 128 * MIB;
     private static final long TOUCHED_AT_MOST = 512 * MIB;
-    private static final long TIMEOUT_SECONDS = 60;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private OutOfMemoryInACgroup() {
     }
@@ -70,34 +72,25 @@ public final class OutOfMemoryInACgroup {
             System.out.println("skipped the OOM kill in a cgroup: " + e.getMessage());
             return;
         }
-        Path output = Files.createTempFile("oom-child-", ".txt");
-        Process child = null;
         // tag::oom-in-a-group[]
         try (limited) {
             MemoryCgroup group = limited.group();
             System.out.println("made a child group, limit " + size(group.limit()) + ", no swap; oom_kill "
                     + group.oomKills());
-            String java = ProcessHandle.current().info().command().orElse("java");
-            child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx32m", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), OutOfMemoryInACgroup.class.getName(), "child",
-                    group.directory().toString())
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            limited.add(child.pid()); // only the child: this JVM stays where it is
-            boolean ended = child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Files.readAllLines(output).forEach(line -> System.out.println("  child| " + line));
-            if (!ended) {
-                System.out.println("the child did not end in " + TIMEOUT_SECONDS + " s: killed");
-            } else {
-                int status = child.exitValue();
-                System.out.println("the child ended with status " + status + (status > 128
-                        ? " = 128 + " + (status - 128) + (status - 128 == 9 ? " (SIGKILL)" : "") : ""));
+            try (ChildJvm child = ChildJvm.builder(OutOfMemoryInACgroup.class).timeout(TIMEOUT)
+                    .jvmOptions(List.of("-Xmx32m")).args("child", group.directory().toString()).start()) {
+                limited.add(child.pid()); // only the child: this JVM stays where it is
+                OptionalInt status = child.awaitExit(); // empty: still running at the timeout, then killed
+                child.outputLines().forEach(line -> System.out.println("  child| " + line));
+                if (status.isEmpty()) {
+                    System.out.println("the child did not end in " + TIMEOUT.toSeconds() + " s: killed");
+                } else {
+                    int code = status.getAsInt();
+                    System.out.println("the child ended with status " + code + (code > 128
+                            ? " = 128 + " + (code - 128) + (code - 128 == 9 ? " (SIGKILL)" : "") : ""));
+                }
             }
             System.out.println("the group's oom_kill count: " + group.oomKills());
-        } finally {
-            if (child != null) {
-                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            Files.deleteIfExists(output);
         }
         // end::oom-in-a-group[]
         System.out.println("removed the group; this JVM's oom_score now: " + OomScore.current().score());

@@ -1,13 +1,14 @@
 package mmapkit.dirty.experiments;
 
 import mmapkit.faults.MemoryCgroup;
+import mmapkit.faults.bench.ScratchFiles;
 import mmapkit.faults.bench.ScratchFolder;
 import mmapkit.mapping.MapMode;
 import mmapkit.mapping.MappedFile;
 import mmapkit.mapping.Pages;
+import mmapkit.mapping.process.ChildJvm;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,9 +17,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 
 /**
  * Experiment: dirty pages and page cache as the memory cgroup sees them. Stores to 32 MiB of a fresh
@@ -35,7 +37,7 @@ public final class DirtyPagesOfTheGroup {
     private static final long MIB = 1L << 20;
     private static final long WRITTEN = 32 * MIB;
     private static final Path SHM = Path.of("/dev/shm");
-    private static final long CHILD_TIMEOUT_SECONDS = 30;
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
 
     private DirtyPagesOfTheGroup() {
     }
@@ -72,9 +74,7 @@ public final class DirtyPagesOfTheGroup {
         row("before", first, first);
         Path file = Files.createTempFile(ScratchFolder.onDisk(), "group-dirty-", ".bin");
         try {
-            try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
-                sparse.setLength(WRITTEN); // a hole: nothing cached yet
-            }
+            ScratchFiles.hole(file, WRITTEN); // nothing cached yet
             long page = Pages.size();
             // tag::dirty-in-the-group[]
             try (MappedFile shared = MappedFile.map(file, MapMode.SHARED)) {
@@ -104,28 +104,23 @@ public final class DirtyPagesOfTheGroup {
         Path shared = SHM.resolve("mmapkit-group-" + ProcessHandle.current().pid());
         MemoryCgroup.MemoryStat first = group.stat();
         row("before the child", first, first);
-        Process child = null;
         try {
             // tag::shm-outlives-the-writer[]
-            String java = ProcessHandle.current().info().command().orElse("java");
-            child = new ProcessBuilder(java, "-Xmx32m", "-XX:+UseSerialGC", "-cp",
-                    System.getProperty("java.class.path"), DirtyPagesOfTheGroup.class.getName(), "shm-writer",
-                    shared.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            boolean ended = child.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (!ended || child.exitValue() != 0) {
-                System.out.println("the child that writes " + shared + " did not end well within "
-                        + CHILD_TIMEOUT_SECONDS + " s (" + (ended ? "status " + child.exitValue() : "killed") + ")");
-                return;
+            try (ChildJvm child = ChildJvm.builder(DirtyPagesOfTheGroup.class).timeout(CHILD_TIMEOUT)
+                    .jvmOptions(List.of("-Xmx32m")).args("shm-writer", shared.toString()).start()) {
+                OptionalInt status = child.awaitExit(); // empty: still running at the timeout, then killed
+                if (status.isEmpty() || status.getAsInt() != 0) {
+                    System.out.println("the child that writes " + shared + " did not end well within "
+                            + CHILD_TIMEOUT.toSeconds() + " s (" + (status.isPresent() ? "status "
+                            + status.getAsInt() : "killed") + ")");
+                    return;
+                }
             }
             row("a child wrote 32 MiB there and ended", first, group.stat());
             Files.delete(shared);
             row("the /dev/shm file deleted", first, group.stat());
             // end::shm-outlives-the-writer[]
         } finally {
-            if (child != null) {
-                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
             Files.deleteIfExists(shared);
         }
     }
