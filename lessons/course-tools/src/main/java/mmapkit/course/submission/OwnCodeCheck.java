@@ -35,6 +35,16 @@ import java.util.stream.Collectors;
  */
 public final class OwnCodeCheck {
 
+    /** Where the test plans of compiled graded tests are kept, in the compile cache. */
+    private static final String PLANS = "test-plans";
+
+    /**
+     * How a grading JVM of a check starts quickly: with the client compiler only, as the command's own
+     * JVM runs, since a module's tests run for seconds, and on a small machine the optimising
+     * compiler's threads cost them more time than its code wins back.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
+
     /** How long one module's check may take in all, before the time scale. */
     private static final Duration MODULE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -50,28 +60,22 @@ public final class OwnCodeCheck {
      */
     public static ModuleResult check(Grader grader, KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask,
                                      Duration testTimeout, Duration moduleTimeout) {
-        Map<String, TaskInfo> declared = TaskInfo.fromSources(module.gradedTestSources());
-        onlyTask.ifPresent(id -> {
-            if (!declared.containsKey(id)) {
-                throw new IllegalArgumentException("task '" + id + "' is not a task of module " + module + ": its tasks are "
-                        + declared.keySet());
-            }
-        });
+        Map<String, TaskInfo> declared = Grader.declaredTasks(module, onlyTask);
         if (declared.isEmpty()) {
-            return Grader.notGraded(module, targetName, Problem.Kind.NO_TEST_RAN, module.relative(module.gradedTestSources())
-                    + " declares no @Task test class: there is nothing to grade");
+            return Grader.nothingToGrade(module, targetName);
         }
         Grader.CompiledModule compiled = grader.compileWithTests(module, targetName, toolkitSources, null);
         if (compiled.problem() != null) {
             return Grader.notGraded(module, targetName, compiled.problem().kind(), compiled.problem().message());
         }
-        TestPlan plan = only(TestPlan.discover(compiled.testClasses(), compiled.classPath()), onlyTask);
+        TestPlan plan = only(new CachedTestPlans(grader.cache().resolve(PLANS)).plan(compiled.testClasses(),
+                compiled.classPath()), onlyTask);
         Path scratch = createTemp();
         try {
             Path channels = Files.createDirectories(scratch.resolve("c")); // short: a socket's path has at most 107 bytes
             SubmissionGrader.Settings settings = new SubmissionGrader.Settings(module.root(), moduleTimeout, testTimeout,
                     SubmissionGrader.DEFAULT_MAX_HEAP, null, Sandbox.none("checking your own code on your own machine"),
-                    GradingTools.inPlace(), false, channels);
+                    GradingTools.inPlace(), false, channels, JVM_OPTIONS);
             PlannedTestRun run = new PlannedTestRun(settings, module, scratch, System.nanoTime() + moduleTimeout.toNanos());
             PlannedTestRun.Outcome outcome = run.run("check", plan, List.of(compiled.testClasses()), compiled.classPath());
             List<TaskResult> tasks = new ArrayList<>();

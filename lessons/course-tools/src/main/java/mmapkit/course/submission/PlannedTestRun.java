@@ -171,7 +171,9 @@ final class PlannedTestRun {
         path.addAll(classPath.subList(1, classPath.size())); // earlier modules: the kit's, before the learner's
         List<String> command = new ArrayList<>(List.of(settings.tools().java().toString(),
                 "-Xmx" + settings.maxHeap(), "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
-                "-XX:ErrorFile=" + work.resolve("hs_err_%p.log"), "--enable-native-access=ALL-UNNAMED",
+                "-XX:ErrorFile=" + work.resolve("hs_err_%p.log")));
+        command.addAll(settings.jvmOptions());
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=deny", "-Djava.io.tmpdir=" + work.resolve("tmp"), "-Duser.home=" + work.resolve("home"),
                 "-D" + TimeBudget.SCALE_PROPERTY + "=" + TimeBudget.scale(),
                 "--module-path", settings.tools().modulePathText(), "--add-modules", "ALL-MODULE-PATH",
@@ -181,7 +183,7 @@ final class PlannedTestRun {
                 "-m", settings.tools().harnessMain(), channel.socket().toString()));
         List<Path> readOnly = new ArrayList<>(path);
         readOnly.add(classPath.getFirst());
-        readOnly.add(settings.tools().folder());
+        readOnly.addAll(settings.tools().readOnlyPaths());
         readOnly.add(channel.folder());
         return GradingProcess.run(settings, command, readOnly, List.of(work), work, remainingMillis(), process -> {
             try {
