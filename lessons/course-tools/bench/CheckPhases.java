@@ -38,9 +38,9 @@ public final class CheckPhases {
         long t4 = System.nanoTime();
         Path scratch = Files.createTempDirectory("mmap-check-phases-").toRealPath();
         Path channels = Files.createDirectories(scratch.resolve("c"));
-        SubmissionGrader.Settings settings = new SubmissionGrader.Settings(module.root(), OwnCodeCheck.defaultModuleTimeout(),
-                Grader.DEFAULT_TEST_TIMEOUT, SubmissionGrader.DEFAULT_MAX_HEAP, null, Sandbox.none("bench"),
-                GradingTools.inPlace(), false, channels, OwnCodeCheck.JVM_OPTIONS);
+        SubmissionGrader.Settings settings = new SubmissionGrader.Settings(module.root(),
+                OwnCodeCheck.defaultModuleTimeout(), Grader.DEFAULT_TEST_TIMEOUT, SubmissionGrader.DEFAULT_MAX_HEAP, null,
+                Sandbox.none("bench"), GradingTools.inPlace(), false, channels, OwnCodeCheck.JVM_OPTIONS);
         PlannedTestRun run = new PlannedTestRun(settings, module, scratch,
                 System.nanoTime() + OwnCodeCheck.defaultModuleTimeout().toNanos());
         run.run("check", plan, List.of(compiled.testClasses()), compiled.classPath());

@@ -99,8 +99,8 @@ public final class Grader {
         Map<String, TaskInfo> declared = TaskInfo.fromSources(module.gradedTestSources());
         onlyTask.ifPresent(id -> {
             if (!declared.containsKey(id)) {
-                throw new IllegalArgumentException("task '" + id + "' is not a task of module " + module + ": its tasks are "
-                        + declared.keySet());
+                throw new IllegalArgumentException("task '" + id + "' is not a task of module " + module
+                        + ": its tasks are " + declared.keySet());
             }
         });
         return declared;
@@ -108,8 +108,9 @@ public final class Grader {
 
     /** The result of a module whose graded tests declare no task. */
     public static ModuleResult nothingToGrade(KitModule module, String targetName) {
-        return failed(module, targetName, Map.of(), Problem.Kind.NO_TEST_RAN, module.relative(module.gradedTestSources())
-                + " declares no @Task test class: there is nothing to grade");
+        return failed(module, targetName, Map.of(), Problem.Kind.NO_TEST_RAN,
+                module.relative(module.gradedTestSources())
+                        + " declares no @Task test class: there is nothing to grade");
     }
 
     /**

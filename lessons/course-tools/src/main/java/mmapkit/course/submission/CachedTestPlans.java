@@ -116,7 +116,7 @@ final class CachedTestPlans {
             }
             return Optional.of(new TestPlan(tasks, tests, classes));
         } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // damaged (a field missing, a number that is none, bad percent-encoding): discover again
+            return Optional.empty(); // damaged (a field missing, a number that is none, bad percent-encoding)
         }
     }
 
@@ -124,7 +124,8 @@ final class CachedTestPlans {
     static void write(Path file, String key, TestPlan plan) {
         StringBuilder text = new StringBuilder(HEADER).append('\n').append("key\t").append(key).append('\n');
         for (TaskInfo task : plan.tasks().values()) {
-            List<String> fields = new ArrayList<>(List.of("task", task.id(), task.title(), Integer.toString(task.points())));
+            List<String> fields = new ArrayList<>(List.of("task", task.id(), task.title(),
+                    Integer.toString(task.points())));
             fields.addAll(task.testClasses());
             line(text, fields);
         }

@@ -116,8 +116,8 @@ public final class SubmissionGrader implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.settings = new Settings(root, moduleTimeout, testTimeout, maxHeap, hidden, sandbox, tools, allowFlagged, channels,
-                List.of());
+        this.settings = new Settings(root, moduleTimeout, testTimeout, maxHeap, hidden, sandbox, tools, allowFlagged,
+                channels, List.of());
     }
 
     public Sandbox sandbox() {
@@ -201,8 +201,8 @@ public final class SubmissionGrader implements AutoCloseable {
 
     /** The kit's files, the grader's copy of its tools, and the hidden tests when there are any. */
     private KitFingerprint fingerprint() {
-        Path tools = settings.tools().copy().orElseThrow(() -> new IllegalStateException("a submission is graded with a copy of"
-                + " the grader's tools, never with its class path in place"));
+        Path tools = settings.tools().copy().orElseThrow(() -> new IllegalStateException(
+                "a submission is graded with a copy of the grader's tools, never with its class path in place"));
         KitFingerprint kit = KitFingerprint.of(settings.kitRoot()).with("grader-tools:", KitFingerprint.of(tools));
         return settings.hidden() == null ? kit : kit.with("hidden:", KitFingerprint.of(settings.hidden().root()));
     }

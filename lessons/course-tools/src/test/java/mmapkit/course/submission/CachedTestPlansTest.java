@@ -55,15 +55,19 @@ class CachedTestPlansTest {
         assertThat(keptPlans()).as("the first check keeps its plan").hasSize(1);
         TestPlan kept = new CachedTestPlans(plans).plan(compiled.testClasses(), compiled.classPath());
         assertThat(first).isEqualTo(discovered);
-        assertThat(kept).as("read back, with the nested test's name and the tasks' titles and points").isEqualTo(discovered);
+        assertThat(kept).as("read back, with the nested test's name and the tasks' titles and points")
+                .isEqualTo(discovered);
         assertThat(kept.tests()).hasSize(4);
     }
 
     @Test
     void theLearnersEditsKeepThePlanAndAChangedTestMakesANewOne() throws IOException {
-        new CachedTestPlans(plans).plan(compiled(Target.EXERCISES).testClasses(), compiled(Target.EXERCISES).classPath());
-        new CachedTestPlans(plans).plan(compiled(Target.SOLUTIONS).testClasses(), compiled(Target.SOLUTIONS).classPath());
-        assertThat(keptPlans()).as("the tests compiled against the stub and the solution are the same bytes").hasSize(1);
+        Grader.CompiledModule stub = compiled(Target.EXERCISES);
+        Grader.CompiledModule solution = compiled(Target.SOLUTIONS);
+        new CachedTestPlans(plans).plan(stub.testClasses(), stub.classPath());
+        new CachedTestPlans(plans).plan(solution.testClasses(), solution.classPath());
+        assertThat(keptPlans()).as("the tests compiled against the stub and the solution are the same bytes")
+                .hasSize(1);
 
         kit.test("ExtraTest", """
                 package mmapkit.demo;
