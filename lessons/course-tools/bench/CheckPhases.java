@@ -39,8 +39,8 @@ public final class CheckPhases {
         Path scratch = Files.createTempDirectory("mmap-check-phases-").toRealPath();
         Path channels = Files.createDirectories(scratch.resolve("c"));
         SubmissionGrader.Settings settings = new SubmissionGrader.Settings(module.root(),
-                OwnCodeCheck.defaultModuleTimeout(), Grader.DEFAULT_TEST_TIMEOUT, SubmissionGrader.DEFAULT_MAX_HEAP, null,
-                Sandbox.none("bench"), GradingTools.inPlace(), false, channels, OwnCodeCheck.JVM_OPTIONS);
+                OwnCodeCheck.defaultModuleTimeout(), Grader.DEFAULT_TEST_TIMEOUT, SubmissionGrader.DEFAULT_MAX_HEAP,
+                null, Sandbox.none("bench"), GradingTools.inPlace(), false, channels, OwnCodeCheck.JVM_OPTIONS);
         PlannedTestRun run = new PlannedTestRun(settings, module, scratch,
                 System.nanoTime() + OwnCodeCheck.defaultModuleTimeout().toNanos());
         run.run("check", plan, List.of(compiled.testClasses()), compiled.classPath());
