@@ -96,7 +96,17 @@ public final class Grader {
      * @throws IllegalArgumentException when {@code onlyTask} is no task of the module
      */
     public static Map<String, TaskInfo> declaredTasks(KitModule module, Optional<String> onlyTask) {
-        Map<String, TaskInfo> declared = TaskInfo.fromSources(module.gradedTestSources());
+        return requireTask(module, TaskInfo.fromSources(module.gradedTestSources()), onlyTask);
+    }
+
+    /**
+     * Checks that {@code onlyTask}, when present, is one of the {@code declared} tasks of the module.
+     *
+     * @return {@code declared}
+     * @throws IllegalArgumentException when it is not, naming the module's tasks
+     */
+    public static Map<String, TaskInfo> requireTask(KitModule module, Map<String, TaskInfo> declared,
+                                                    Optional<String> onlyTask) {
         onlyTask.ifPresent(id -> {
             if (!declared.containsKey(id)) {
                 throw new IllegalArgumentException("task '" + id + "' is not a task of module " + module

@@ -31,7 +31,9 @@ import java.util.stream.Collectors;
  *
  * <p>Unlike a submission it is compiled in this JVM (the learner's own code, on the learner's own
  * machine), and it runs without the sandbox and the integrity scan, which guard an instructor's
- * machine and grades from a learner's code; the resource limits still apply.
+ * machine and grades from a learner's code; the resource limits still apply. The test plan is
+ * discovered from the tests compiled against the learner's code, and kept ({@link CachedTestPlans}):
+ * a check of code that changed since the last one starts no JUnit Platform in the command's JVM.
  */
 public final class OwnCodeCheck {
 
@@ -52,36 +54,48 @@ public final class OwnCodeCheck {
     }
 
     /**
-     * Grades {@code toolkitSources} (normally the module's {@code exercises/} code) against the module's graded tests.
+     * Grades {@code toolkitSources} (normally the module's {@code exercises/} code) against the module's graded
+     * tests.
      *
      * @param grader   compiles (with the kit's compile cache)
      * @param onlyTask only this task's tests run; the module's other tasks are listed as not run
      * @throws IllegalArgumentException when {@code onlyTask} is no task of the module
      */
-    public static ModuleResult check(Grader grader, KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask,
-                                     Duration testTimeout, Duration moduleTimeout) {
-        Map<String, TaskInfo> declared = Grader.declaredTasks(module, onlyTask);
+    public static ModuleResult check(Grader grader, KitModule module, String targetName, Path toolkitSources,
+                                     Optional<String> onlyTask, Duration testTimeout, Duration moduleTimeout) {
+        Grader.CompiledModule compiled = grader.compileWithTests(module, targetName, toolkitSources, null);
+        if (compiled.problem() != null) {
+            // the tasks as the test sources declare them: what the report lists when nothing compiles
+            if (Grader.declaredTasks(module, onlyTask).isEmpty()) {
+                return Grader.nothingToGrade(module, targetName);
+            }
+            return Grader.notGraded(module, targetName, compiled.problem().kind(), compiled.problem().message());
+        }
+        // the tasks as the compiled tests declare them (kept with their plan): no parse of the sources on a quick check
+        TestPlan all = new CachedTestPlans(grader.cache().resolve(PLANS)).plan(compiled.testClasses(),
+                compiled.classPath());
+        Map<String, TaskInfo> declared = Grader.requireTask(module, all.tasks(), onlyTask);
         if (declared.isEmpty()) {
             return Grader.nothingToGrade(module, targetName);
         }
-        Grader.CompiledModule compiled = grader.compileWithTests(module, targetName, toolkitSources, null);
-        if (compiled.problem() != null) {
-            return Grader.notGraded(module, targetName, compiled.problem().kind(), compiled.problem().message());
-        }
-        TestPlan plan = only(new CachedTestPlans(grader.cache().resolve(PLANS)).plan(compiled.testClasses(),
-                compiled.classPath()), onlyTask);
+        TestPlan plan = only(all, onlyTask);
         Path scratch = createTemp();
         try {
-            Path channels = Files.createDirectories(scratch.resolve("c")); // short: a socket's path has at most 107 bytes
-            SubmissionGrader.Settings settings = new SubmissionGrader.Settings(module.root(), moduleTimeout, testTimeout,
-                    SubmissionGrader.DEFAULT_MAX_HEAP, null, Sandbox.none("checking your own code on your own machine"),
+            // short: a socket's path has at most 107 bytes
+            Path channels = Files.createDirectories(scratch.resolve("c"));
+            SubmissionGrader.Settings settings = new SubmissionGrader.Settings(module.root(), moduleTimeout,
+                    testTimeout, SubmissionGrader.DEFAULT_MAX_HEAP, null,
+                    Sandbox.none("checking your own code on your own machine"),
                     GradingTools.inPlace(), false, channels, JVM_OPTIONS);
-            PlannedTestRun run = new PlannedTestRun(settings, module, scratch, System.nanoTime() + moduleTimeout.toNanos());
-            PlannedTestRun.Outcome outcome = run.run("check", plan, List.of(compiled.testClasses()), compiled.classPath());
+            PlannedTestRun run = new PlannedTestRun(settings, module, scratch,
+                    System.nanoTime() + moduleTimeout.toNanos());
+            PlannedTestRun.Outcome outcome = run.run("check", plan, List.of(compiled.testClasses()),
+                    compiled.classPath());
             List<TaskResult> tasks = new ArrayList<>();
             for (TaskInfo task : declared.values()) {
                 List<TestResult> results = outcome.byTask().getOrDefault(task.id(), List.of());
-                tasks.add(TaskResult.of(task.id(), task.title(), task.points(), Grader.hint(module, task.id()), results));
+                tasks.add(TaskResult.of(task.id(), task.title(), task.points(), Grader.hint(module, task.id()),
+                        results));
             }
             Problem problem = outcome.problem();
             if (problem == null && plan.tests().isEmpty()) {
