@@ -33,12 +33,15 @@ import java.util.stream.Collectors;
  * machine), and it runs without the sandbox and the integrity scan, which guard an instructor's
  * machine and grades from a learner's code; the resource limits still apply. The test plan is
  * discovered from the tests compiled against the learner's code, and kept ({@link CachedTestPlans}):
- * a check of code that changed since the last one starts no JUnit Platform in the command's JVM.
+ * a check of code that changed since the last one starts no JUnit Platform in the command's JVM. Its
+ * grading JVMs map the classes of the JDK and of the tools' jars from an archive ({@link ChildClassArchive}).
  */
 public final class OwnCodeCheck {
 
     /** Where the test plans of compiled graded tests are kept, in the compile cache. */
     private static final String PLANS = "test-plans";
+    /** Where the class-data sharing archives of grading JVMs are kept, in the compile cache. */
+    private static final String CLASS_ARCHIVES = "class-archives";
 
     /**
      * How a grading JVM of a check starts quickly: with the client compiler only, as the command's own
@@ -79,6 +82,11 @@ public final class OwnCodeCheck {
             return Grader.nothingToGrade(module, targetName);
         }
         TestPlan plan = only(all, onlyTask);
+        GradingTools tools = GradingTools.inPlace();
+        ChildClassArchive archive = ChildClassArchive.of(grader.cache().resolve(CLASS_ARCHIVES), tools);
+        List<String> jvmOptions = new ArrayList<>(JVM_OPTIONS);
+        jvmOptions.addAll(archive.jvmOptions());
+        Optional<ChildClassArchive.Making> making = archive.startMaking();
         Path scratch = createTemp();
         try {
             // short: a socket's path has at most 107 bytes
@@ -86,7 +94,7 @@ public final class OwnCodeCheck {
             SubmissionGrader.Settings settings = new SubmissionGrader.Settings(module.root(), moduleTimeout,
                     testTimeout, SubmissionGrader.DEFAULT_MAX_HEAP, null,
                     Sandbox.none("checking your own code on your own machine"),
-                    GradingTools.inPlace(), false, channels, JVM_OPTIONS);
+                    tools, false, channels, jvmOptions);
             PlannedTestRun run = new PlannedTestRun(settings, module, scratch,
                     System.nanoTime() + moduleTimeout.toNanos());
             PlannedTestRun.Outcome outcome = run.run("check", plan, List.of(compiled.testClasses()),
@@ -106,6 +114,7 @@ public final class OwnCodeCheck {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run the graded tests of module " + module + " in " + scratch, e);
         } finally {
+            making.ifPresent(archive::finish);
             FileTrees.deleteQuietly(scratch);
         }
     }

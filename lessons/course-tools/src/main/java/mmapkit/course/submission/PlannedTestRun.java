@@ -169,6 +169,8 @@ final class PlannedTestRun {
         List<Path> path = new ArrayList<>();
         path.addAll(testClasses);
         path.addAll(classPath.subList(1, classPath.size())); // earlier modules: the kit's, before the learner's
+        // the class path: the tools' libraries first (an archive of their classes needs its class path to be the start
+        // of the JVM's, see ChildClassArchive; no package is in both), then the graded tests, earlier modules, the code
         List<String> command = new ArrayList<>(List.of(settings.tools().java().toString(),
                 "-Xmx" + settings.maxHeap(), "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + work.resolve("hs_err_%p.log")));
@@ -177,8 +179,8 @@ final class PlannedTestRun {
                 "--sun-misc-unsafe-memory-access=deny", "-Djava.io.tmpdir=" + work.resolve("tmp"), "-Duser.home=" + work.resolve("home"),
                 "-D" + TimeBudget.SCALE_PROPERTY + "=" + TimeBudget.scale(),
                 "--module-path", settings.tools().modulePathText(), "--add-modules", "ALL-MODULE-PATH",
-                "-cp", String.join(java.io.File.pathSeparator, path.stream().map(Path::toString).toList())
-                        + java.io.File.pathSeparator + settings.tools().testLibraries()
+                "-cp", settings.tools().testLibraries() + java.io.File.pathSeparator
+                        + String.join(java.io.File.pathSeparator, path.stream().map(Path::toString).toList())
                         + java.io.File.pathSeparator + classPath.getFirst(),
                 "-m", settings.tools().harnessMain(), channel.socket().toString()));
         List<Path> readOnly = new ArrayList<>(path);
