@@ -46,7 +46,8 @@ public final class OwnCodeCheck {
     /**
      * How a grading JVM of a check starts quickly: with the client compiler only, as the command's own
      * JVM runs, since a module's tests run for seconds, and on a small machine the optimising
-     * compiler's threads cost them more time than its code wins back.
+     * compiler's threads cost them more time than its code wins back; without the performance-data file;
+     * and with class-data sharing, which {@link ChildClassArchive} adds its archive to.
      */
     static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
 
@@ -86,9 +87,10 @@ public final class OwnCodeCheck {
         ChildClassArchive archive = ChildClassArchive.of(grader.cache().resolve(CLASS_ARCHIVES), tools);
         List<String> jvmOptions = new ArrayList<>(JVM_OPTIONS);
         jvmOptions.addAll(archive.jvmOptions());
-        Optional<ChildClassArchive.Making> making = archive.startMaking();
+        Optional<ChildClassArchive.Making> making = Optional.empty();
         Path scratch = createTemp();
         try {
+            making = archive.startMaking(); // beside the tests, when an earlier check listed the classes
             // short: a socket's path has at most 107 bytes
             Path channels = Files.createDirectories(scratch.resolve("c"));
             SubmissionGrader.Settings settings = new SubmissionGrader.Settings(module.root(), moduleTimeout,
