@@ -29,6 +29,7 @@ public final class Grader {
     /** How long one graded test may run before it fails as timed out. */
     public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofSeconds(60);
 
+    private final Path cache;
     private final SourceCompiler compiler;
     private final GradedTestRun run;
 
@@ -37,8 +38,14 @@ public final class Grader {
      * @param testTimeout how long one test may run
      */
     public Grader(Path kitRoot, Path cache, Duration testTimeout) {
+        this.cache = cache;
         this.compiler = new SourceCompiler(cache, kitRoot.toAbsolutePath().normalize());
         this.run = new GradedTestRun(testTimeout);
+    }
+
+    /** Where compiled classes are kept between runs; other caches of a grading run may live there too. */
+    public Path cache() {
+        return cache;
     }
 
     /** Grades a module against the exercises or solutions of this kit. */
@@ -53,16 +60,9 @@ public final class Grader {
      * @param onlyTask   grade only this task (the others are reported as not run)
      */
     public ModuleResult grade(KitModule module, String targetName, Path toolkitSources, Optional<String> onlyTask) {
-        Map<String, TaskInfo> declared = TaskInfo.fromSources(module.gradedTestSources());
-        onlyTask.ifPresent(id -> {
-            if (!declared.containsKey(id)) {
-                throw new IllegalArgumentException("task '" + id + "' is not a task of module " + module + ": its tasks are "
-                        + declared.keySet());
-            }
-        });
+        Map<String, TaskInfo> declared = declaredTasks(module, onlyTask);
         if (declared.isEmpty()) {
-            return failed(module, targetName, declared, Problem.Kind.NO_TEST_RAN, module.relative(module.gradedTestSources())
-                    + " declares no @Task test class: there is nothing to grade");
+            return nothingToGrade(module, targetName);
         }
 
         CompiledModule compiled = compileWithTests(module, targetName, toolkitSources, null);
@@ -87,6 +87,40 @@ public final class Grader {
                     + onlyTask.map(id -> " for task " + id).orElse("") + ": nothing was graded");
         }
         return new ModuleResult(module.folder(), targetName, tasks, problem);
+    }
+
+    /**
+     * The tasks the graded tests of a module declare (read from their sources), checking the one task
+     * a command was asked to grade.
+     *
+     * @throws IllegalArgumentException when {@code onlyTask} is no task of the module
+     */
+    public static Map<String, TaskInfo> declaredTasks(KitModule module, Optional<String> onlyTask) {
+        return requireTask(module, TaskInfo.fromSources(module.gradedTestSources()), onlyTask);
+    }
+
+    /**
+     * Checks that {@code onlyTask}, when present, is one of the {@code declared} tasks of the module.
+     *
+     * @return {@code declared}
+     * @throws IllegalArgumentException when it is not, naming the module's tasks
+     */
+    public static Map<String, TaskInfo> requireTask(KitModule module, Map<String, TaskInfo> declared,
+                                                    Optional<String> onlyTask) {
+        onlyTask.ifPresent(id -> {
+            if (!declared.containsKey(id)) {
+                throw new IllegalArgumentException("task '" + id + "' is not a task of module " + module
+                        + ": its tasks are " + declared.keySet());
+            }
+        });
+        return declared;
+    }
+
+    /** The result of a module whose graded tests declare no task. */
+    public static ModuleResult nothingToGrade(KitModule module, String targetName) {
+        return failed(module, targetName, Map.of(), Problem.Kind.NO_TEST_RAN,
+                module.relative(module.gradedTestSources())
+                        + " declares no @Task test class: there is nothing to grade");
     }
 
     /**

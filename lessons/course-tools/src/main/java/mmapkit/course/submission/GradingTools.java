@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -19,12 +20,15 @@ import java.util.regex.Pattern;
  * that compile and test submissions run from this copy, read-only, so nothing they do can change
  * the tools that grade the next submission, and the kit's own folder never has to be shown to them.
  *
- * @param folder        the copy
+ * <p>A learner checking their own code uses the class path where it is ({@link #inPlace()}): there is
+ * nothing to guard from the code under test, and copying would only cost time.
+ *
+ * @param copy          the folder of the private copy, or empty when the class path is used in place
  * @param compilerPath  class path of the compiling process: all of it
  * @param modulePath    the named modules of a grading JVM: the harness and JUnit
  * @param libraries     class path entries a grading JVM gives the tests besides the kit's code (AssertJ, Agrona ...)
  */
-public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modulePath, List<Path> libraries) {
+public record GradingTools(Optional<Path> copy, List<Path> compilerPath, List<Path> modulePath, List<Path> libraries) {
 
     /** Jars that run as named modules in a grading JVM; the learner's code, on the class path, cannot open them. */
     private static final Pattern MODULE_JARS = Pattern.compile("(grading-harness|junit-platform-[a-z]+|junit-jupiter-(api|engine|params)"
@@ -35,7 +39,7 @@ public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modu
 
     /** Copies this JVM's class path (without the kit's own modules) into {@code into}. */
     public static GradingTools snapshot(Path into) {
-        return of(into);
+        return of(Optional.of(into));
     }
 
     /**
@@ -43,14 +47,14 @@ public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modu
      * nothing needs guarding from the code under test.
      */
     public static GradingTools inPlace() {
-        return of(null);
+        return of(Optional.empty());
     }
 
-    /** The class path classified for grading JVMs; copied into {@code into} unless it is null. */
-    private static GradingTools of(Path into) {
+    /** The class path classified for grading JVMs; copied into {@code into} when it is present. */
+    private static GradingTools of(Optional<Path> into) {
         try {
-            if (into != null) {
-                Files.createDirectories(into);
+            if (into.isPresent()) {
+                Files.createDirectories(into.get());
             }
             List<Path> compiler = new ArrayList<>();
             List<Path> modules = new ArrayList<>();
@@ -63,8 +67,8 @@ public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modu
                 }
                 String name = name(source);
                 Path copy = source;
-                if (into != null) {
-                    copy = into.resolve(String.format("%02d-%s", index++, name));
+                if (into.isPresent()) {
+                    copy = into.get().resolve(String.format("%02d-%s", index++, name));
                     if (Files.isDirectory(source)) {
                         FileTrees.copy(source, copy);
                     } else {
@@ -82,9 +86,9 @@ public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modu
             if (modules.stream().noneMatch(path -> name(path).contains("grading-harness"))) {
                 throw new IllegalStateException("the grading harness (lessons/grading-harness) is not on the grader's class path");
             }
-            return new GradingTools(into == null ? Path.of("") : into, compiler, modules, libraries);
+            return new GradingTools(into, compiler, modules, libraries);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the grader's class path into " + into, e);
+            throw new UncheckedIOException("cannot copy the grader's class path into " + into.orElseThrow(), e);
         }
     }
 
@@ -99,6 +103,11 @@ public record GradingTools(Path folder, List<Path> compilerPath, List<Path> modu
 
     private static boolean isHarnessFolder(Path source) {
         return Files.isDirectory(source) && Files.exists(source.resolve(GradingChild.class.getName().replace('.', '/') + ".class"));
+    }
+
+    /** What a grading process may read of the tools: the copy, or every entry of the class path used in place. */
+    public List<Path> readOnlyPaths() {
+        return copy.map(List::of).orElse(compilerPath);
     }
 
     /** The {@code java} launcher of the JDK the grader runs on. */

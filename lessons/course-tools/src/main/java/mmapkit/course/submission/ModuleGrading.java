@@ -173,7 +173,8 @@ final class ModuleGrading {
                 "-XX:TieredStopAtLevel=1", "-XX:-CreateCoredumpOnCrash", "-Djava.io.tmpdir=" + work.resolve("tmp"),
                 "-Duser.home=" + work.resolve("home"), "-cp", settings.tools().classPath(),
                 CompileJvm.class.getName(), kit.toString(), module().folder(), work.resolve("cache").toString(), result.toString()));
-        List<Path> readOnly = new ArrayList<>(List.of(kit, settings.tools().folder()));
+        List<Path> readOnly = new ArrayList<>(List.of(kit));
+        readOnly.addAll(settings.tools().readOnlyPaths());
         if (hiddenSources != null) {
             command.add(hiddenSources.toString());
             readOnly.add(hiddenSources);

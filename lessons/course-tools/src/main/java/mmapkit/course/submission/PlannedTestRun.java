@@ -172,19 +172,23 @@ final class PlannedTestRun {
         List<Path> path = new ArrayList<>();
         path.addAll(testClasses);
         path.addAll(classPath.subList(1, classPath.size())); // earlier modules: the kit's, before the learner's
+        // the class path: the tools' libraries first (an archive of their classes needs its class path to be the start
+        // of the JVM's, see ChildClassArchive; no package is in both), then the graded tests, earlier modules, the code
         List<String> command = new ArrayList<>(List.of(settings.tools().java().toString(),
                 "-Xmx" + settings.maxHeap(), "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
-                "-XX:ErrorFile=" + work.resolve("hs_err_%p.log"), "--enable-native-access=ALL-UNNAMED",
+                "-XX:ErrorFile=" + work.resolve("hs_err_%p.log")));
+        command.addAll(settings.jvmOptions());
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=deny", "-Djava.io.tmpdir=" + work.resolve("tmp"), "-Duser.home=" + work.resolve("home"),
                 "-D" + TimeBudget.SCALE_PROPERTY + "=" + TimeBudget.scale(),
                 "--module-path", settings.tools().modulePathText(), "--add-modules", "ALL-MODULE-PATH",
-                "-cp", String.join(java.io.File.pathSeparator, path.stream().map(Path::toString).toList())
-                        + java.io.File.pathSeparator + settings.tools().testLibraries()
+                "-cp", settings.tools().testLibraries() + java.io.File.pathSeparator
+                        + String.join(java.io.File.pathSeparator, path.stream().map(Path::toString).toList())
                         + java.io.File.pathSeparator + classPath.getFirst(),
                 "-m", settings.tools().harnessMain(), channel.socket().toString()));
         List<Path> readOnly = new ArrayList<>(path);
         readOnly.add(classPath.getFirst());
-        readOnly.add(settings.tools().folder());
+        readOnly.addAll(settings.tools().readOnlyPaths());
         readOnly.add(channel.folder());
         return GradingProcess.run(settings, command, readOnly, List.of(work), work, remainingMillis(), process -> {
             try {

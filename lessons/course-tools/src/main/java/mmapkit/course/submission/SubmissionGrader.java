@@ -44,9 +44,13 @@ public final class SubmissionGrader implements AutoCloseable {
      *
      * @param hidden       the instructor's hidden tests, or null
      * @param allowFlagged grade modules the integrity scan flagged (after an instructor reviewed them)
+     * @param jvmOptions   options of every grading JVM besides the grader's fixed ones (none for a submission)
      */
     record Settings(Path kitRoot, Duration moduleTimeout, Duration testTimeout, String maxHeap, HiddenTests hidden, Sandbox sandbox,
-                    GradingTools tools, boolean allowFlagged, Path channels) {
+                    GradingTools tools, boolean allowFlagged, Path channels, List<String> jvmOptions) {
+        Settings {
+            jvmOptions = List.copyOf(jvmOptions);
+        }
     }
 
     /**
@@ -112,7 +116,8 @@ public final class SubmissionGrader implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.settings = new Settings(root, moduleTimeout, testTimeout, maxHeap, hidden, sandbox, tools, allowFlagged, channels);
+        this.settings = new Settings(root, moduleTimeout, testTimeout, maxHeap, hidden, sandbox, tools, allowFlagged,
+                channels, List.of());
     }
 
     public Sandbox sandbox() {
@@ -196,7 +201,9 @@ public final class SubmissionGrader implements AutoCloseable {
 
     /** The kit's files, the grader's copy of its tools, and the hidden tests when there are any. */
     private KitFingerprint fingerprint() {
-        KitFingerprint kit = KitFingerprint.of(settings.kitRoot()).with("grader-tools:", KitFingerprint.of(settings.tools().folder()));
+        Path tools = settings.tools().copy().orElseThrow(() -> new IllegalStateException(
+                "a submission is graded with a copy of the grader's tools, never with its class path in place"));
+        KitFingerprint kit = KitFingerprint.of(settings.kitRoot()).with("grader-tools:", KitFingerprint.of(tools));
         return settings.hidden() == null ? kit : kit.with("hidden:", KitFingerprint.of(settings.hidden().root()));
     }
 

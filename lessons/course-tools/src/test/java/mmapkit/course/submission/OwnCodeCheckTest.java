@@ -1,6 +1,7 @@
 package mmapkit.course.submission;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import mmapkit.course.grading.DemoKit;
 import mmapkit.course.grading.Grader;
@@ -15,7 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** {@code ./course check} runs the learner's code in a grading JVM: nothing it does can end the check without a report. */
+/**
+ * {@code ./course check} runs the learner's code in a grading JVM: nothing it does can end the check
+ * without a report.
+ */
 class OwnCodeCheckTest {
 
     @TempDir
@@ -31,8 +35,8 @@ class OwnCodeCheckTest {
     }
 
     private ModuleResult check(Target target, Optional<String> task, Duration testTimeout) {
-        return OwnCodeCheck.check(grader, kit.module(), target.folder(), kit.module().toolkitSources(target), task, testTimeout,
-                Duration.ofMinutes(2));
+        return OwnCodeCheck.check(grader, kit.module(), target.folder(), kit.module().toolkitSources(target), task,
+                testTimeout, Duration.ofMinutes(2));
     }
 
     @Test
@@ -73,7 +77,8 @@ class OwnCodeCheckTest {
                 """);
         ModuleResult result = check(Target.EXERCISES, Optional.empty(), Duration.ofSeconds(30));
         TaskResult twice = result.tasks().get(1);
-        assertThat(twice.tests()).as("both tests of 01.2 have an outcome: the one after the exit ran in a fresh JVM").hasSize(2);
+        assertThat(twice.tests()).as("both tests of 01.2 have an outcome: the one after the exit ran in a fresh JVM")
+                .hasSize(2);
         assertThat(twice.failedTests()).isEqualTo(1);
         assertThat(twice.firstFailure().message()).as("the test in which the JVM ended says so, with its exit status")
                 .contains("status 3");
@@ -104,8 +109,22 @@ class OwnCodeCheckTest {
         TaskResult twice = result.tasks().get(1);
         assertThat(twice.firstFailure().message()).startsWith("timed out");
         assertThat(result.tasks().getFirst().done()).isTrue();
-        assertThat((System.nanoTime() - started) / 1_000_000_000).as("seconds the check took: the loop's JVM was stopped")
+        assertThat((System.nanoTime() - started) / 1_000_000_000)
+                .as("seconds the check took: the loop's JVM was stopped")
                 .isLessThan(60);
+    }
+
+    @Test
+    void aTaskThatIsNoneIsRefusedWithTheModulesTasksWhetherOrNotTheCodeCompiles() {
+        assertThatThrownBy(() -> check(Target.SOLUTIONS, Optional.of("01.7"), Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'01.7'")
+                .hasMessageContaining("[01.1, 01.2]");
+        kit.exercise("package mmapkit.demo; public final class Adder { oops }");
+        assertThatThrownBy(() -> check(Target.EXERCISES, Optional.of("01.7"), Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[01.1, 01.2]");
+        ModuleResult broken = check(Target.EXERCISES, Optional.empty(), Duration.ofSeconds(30));
+        assertThat(broken.problem().kind()).isEqualTo(ModuleResult.Problem.Kind.COMPILE_ERROR);
+        assertThat(broken.tasks()).as("the tasks are listed from the test sources").hasSize(2);
     }
 
     @Test
