@@ -229,8 +229,7 @@ class FutexMutexTest {
     @Test
     void twoProcessesIncrementingUnderTheMutexReachTheExactTotal() throws Exception {
         int times = 100_000;
-        // not a page size: a region size, any size works
-        try (SharedRegion region = fixture.files().region("counter.region", 4096);
+        try (SharedRegion region = fixture.files().region("counter.region", 4096); // not a page size: any size works
                 ChildJvm first = ChildJvm.start(CounterWorker.class, CHILD_LIFETIME, IpcFiles.childArgs(region, "" + times));
                 ChildJvm second = ChildJvm.start(CounterWorker.class, CHILD_LIFETIME, IpcFiles.childArgs(region, "" + times))) {
             long start = System.nanoTime();
@@ -251,8 +250,7 @@ class FutexMutexTest {
 
     @Test
     void anUnlockHereWakesAWaiterInAnotherProcess() throws Exception {
-        // not a page size: a region size, any size works
-        try (SharedRegion region = fixture.files().region("wake.region", 4096)) {
+        try (SharedRegion region = fixture.files().region("wake.region", 4096)) { // not a page size: any size works
             MemorySegment data = region.data();
             FutexMutex mutex = new FutexMutex(data, 0);
             assertThat(mutex.tryLock()).isTrue();

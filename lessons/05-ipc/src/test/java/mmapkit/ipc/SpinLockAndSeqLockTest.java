@@ -187,8 +187,7 @@ class SpinLockAndSeqLockTest {
 
         @Test
         void aReaderNeverSeesATornValueWhileAnotherProcessWrites() throws Exception {
-            // not a page size: a region size, any size works
-            try (SharedRegion region = fixture.files().region("seqlock.region", 4096);
+            try (SharedRegion region = fixture.files().region("seqlock.region", 4096); // not a page size: any size works
                     ChildJvm writer = ChildJvm.start(SeqLockWriter.class, TimeBudget.scaled(Duration.ofSeconds(30)),
                             IpcFiles.childArgs(region, String.valueOf(TimeBudget.scaled(Duration.ofSeconds(5)).toSeconds())))) {
                 SeqLock lock = new SeqLock(region.data(), 0, 4);
