@@ -13,6 +13,7 @@ import mmapkit.mapping.natives.NativeCallException;
 import mmapkit.mapping.natives.PosixFiles;
 import mmapkit.mapping.proc.MapsEntry;
 import mmapkit.mapping.proc.ProcField;
+import mmapkit.mapping.proc.Sysctl;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -310,11 +311,7 @@ public final class FaultProbes {
 
     /** What {@code /proc/sys/vm/unprivileged_userfaultfd} says: {@code 0}, {@code 1}, or {@code missing}. */
     static String unprivilegedUserfaultfd() {
-        try {
-            return Files.readString(UNPRIVILEGED_USERFAULTFD).strip();
-        } catch (IOException e) {
-            return "missing";
-        }
+        return Sysctl.readIfPresent("vm/unprivileged_userfaultfd").orElse("missing");
     }
     // end::userfaultfd-probe[]
 

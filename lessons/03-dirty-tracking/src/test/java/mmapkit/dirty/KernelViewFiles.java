@@ -2,14 +2,12 @@ package mmapkit.dirty;
 
 import mmapkit.faults.bench.ScratchFiles;
 import mmapkit.faults.bench.ScratchFolder;
+import mmapkit.mapping.proc.Sysctl;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -52,15 +50,9 @@ final class KernelViewFiles implements AutoCloseable {
         ScratchFolder.deleteTree(dir);
     }
 
-    /** One number of a sysctl file, read in one read() as the kernel wants. */
+    /** One number of a sysctl file of {@code /proc/sys/vm}. */
     static long sysctl(String name) {
-        try (InputStream in = Files.newInputStream(Path.of("/proc/sys/vm", name))) {
-            byte[] buffer = new byte[128];
-            int read = in.read(buffer);
-            return Long.parseLong(new String(buffer, 0, read, StandardCharsets.US_ASCII).strip());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Sysctl.readLong("vm/" + name);
     }
 
     /** The raw pagemap entry of the page at {@code address}, read by the test itself. */

@@ -14,13 +14,13 @@ import mmapkit.device.special.ThpMode;
 import mmapkit.faults.natives.AdviceCalls;
 import mmapkit.mapping.Pages;
 import mmapkit.mapping.natives.NativeCallException;
+import mmapkit.mapping.proc.Sysctl;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 @Task(id = "06.3", points = 10, title = "Huge pages, asked for and verified")
 class HugePagesTest {
@@ -145,8 +145,7 @@ class HugePagesTest {
             long total = SpecialFiles.meminfo("HugePages_Total").orElse(0L);
             long free = SpecialFiles.meminfo("HugePages_Free").orElse(0L);
             long reserved = SpecialFiles.meminfo("HugePages_Rsvd").orElse(0L);
-            Path overcommitFile = Path.of("/proc/sys/vm/nr_overcommit_hugepages");
-            long overcommit = Files.isReadable(overcommitFile) ? Long.parseLong(Files.readString(overcommitFile).strip()) : 0;
+            long overcommit = Sysctl.readIfPresent("vm/nr_overcommit_hugepages").map(Long::parseLong).orElse(0L);
             String pool = "HugePages_Total " + total + ", HugePages_Free " + free + ", HugePages_Rsvd " + reserved
                     + ", nr_overcommit_hugepages " + overcommit;
             Throwable thrown = null;

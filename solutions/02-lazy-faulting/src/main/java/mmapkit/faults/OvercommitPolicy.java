@@ -1,10 +1,7 @@
 package mmapkit.faults;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import mmapkit.mapping.proc.Sysctl;
+
 import java.nio.file.Path;
 
 /**
@@ -57,22 +54,7 @@ public record OvercommitPolicy(int mode, int ratio, long kbytes) {
         };
     }
 
-    /**
-     * Reads a sysctl file in one read call. {@code Files.readString} is not fit for it: for a file whose
-     * size reads 0 it may read the first byte alone and then go on from offset 1, where a sysctl of
-     * numbers answers end of file, so {@code 50} would read as {@code 5}.
-     */
     private static long read(String name) {
-        Path file = SYSCTL.resolve(name);
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[64];
-            int length = in.read(buffer);
-            String text = length <= 0 ? "" : new String(buffer, 0, length, StandardCharsets.US_ASCII).strip();
-            return Long.parseLong(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(file + " does not hold a number: " + e.getMessage(), e);
-        }
+        return Sysctl.readLong("vm/" + name);
     }
 }
