@@ -490,6 +490,15 @@ public record MemoryCgroup(Version version, Path directory) {
             return fields.get(fieldName(kitName));
         }
 
+        /** The names of the fields the kit reads, for a report: {@code file=file, dirty=file_dirty, ...}. */
+        public List<String> fieldNames() {
+            List<String> names = new ArrayList<>();
+            for (String field : KIT_FIELDS) {
+                names.add(field + "=" + fieldName(field));
+            }
+            return names;
+        }
+
         /** Every {@code name value} line of a text such as {@code memory.stat} or {@code memory.events}. */
         static Map<String, Long> keyValues(String text) {
             Map<String, Long> values = new LinkedHashMap<>();
@@ -510,14 +519,5 @@ public record MemoryCgroup(Version version, Path directory) {
             }
             return values;
         }
-    }
-
-    /** The names of the fields this run's {@link MemoryStat} reads, for a report: {@code dirty=file_dirty, ...}. */
-    public static List<String> fieldNames(MemoryStat stat) {
-        List<String> names = new ArrayList<>();
-        for (String field : MemoryStat.KIT_FIELDS) {
-            names.add(field + "=" + stat.fieldName(field));
-        }
-        return names;
     }
 }

@@ -2,7 +2,6 @@ package mmapkit.faults;
 
 import mmapkit.mapping.proc.Sysctl;
 
-import java.nio.file.Path;
 
 /**
  * The kernel's overcommit settings ({@code vm.overcommit_memory}, {@code vm.overcommit_ratio},
@@ -29,9 +28,6 @@ public record OvercommitPolicy(int mode, int ratio, long kbytes) {
     public static final int ALWAYS = 1;
     /** Strict accounting: nothing beyond CommitLimit. */
     public static final int STRICT = 2;
-
-    /** Where the settings are. */
-    public static final Path SYSCTL = Path.of("/proc/sys/vm");
 
     public OvercommitPolicy {
         if (mode < HEURISTIC || mode > STRICT) {

@@ -128,7 +128,7 @@ class MemoryCgroupTest {
         assertThat(v2.dirty()).as("file_dirty").isEqualTo(33554432);
         assertThat(v2.mapped()).as("file_mapped").isEqualTo(33554432);
         assertThat(v2.anon()).isEqualTo(1130496);
-        assertThat(MemoryCgroup.fieldNames(v2)).contains("dirty=file_dirty", "file=file");
+        assertThat(v2.fieldNames()).contains("dirty=file_dirty", "file=file");
         MemoryStat v1 = MemoryStat.parse(Version.V1, V1_STAT);
         assertThat(v1.file()).as("v1 counts the subtree in total_cache, as v2 does in file").isEqualTo(7040000);
         assertThat(v1.writeback()).as("total_writeback").isEqualTo(4096);

@@ -64,7 +64,7 @@ public final class DirtyPagesOfTheGroup {
             return;
         }
         System.out.println(found.reason().replace(", and ", ",\n  and "));
-        List<String> names = MemoryCgroup.fieldNames(first);
+        List<String> names = first.fieldNames();
         System.out.println("memory.stat fields read (the kit's name=this version's):");
         System.out.println("  " + String.join(", ", names.subList(0, 3)) + ",");
         System.out.println("  " + String.join(", ", names.subList(3, names.size())));
